@@ -1,0 +1,34 @@
+/**
+ * `hist-serial convert IN OUT`: one call to {@link convertFile}.
+ * @module
+ */
+import { Command, Option } from 'commander';
+import { convertFile } from '../../io/files.js';
+import type { CliContext } from '../context.js';
+
+export function convertCommand(ctx: CliContext): Command {
+  return new Command('convert')
+    .description('Convert histograms between formats (the output format comes from --to or the OUT extension)')
+    .argument('<input>', 'file to read (format detected from its content)')
+    .argument('<output>', 'file to write (written atomically: temp file, then rename)')
+    .option('-t, --to <format>', 'output format (see `hist-serial formats`)')
+    .option('-f, --from <format>', 'input format, when the content is ambiguous')
+    .option('-s, --select <name...>', 'only these histograms, in this order')
+    .addOption(new Option('--non-finite <policy>', 'JSON output: NaN/Infinity as Python tokens, or refuse them (strict RFC 8259)').choices(['python', 'error']).default('python'))
+    .option('-q, --quiet', 'print nothing on success')
+    .addHelpText('after', '\nExamples:\n  hist-serial convert histos.json copy.json\n  hist-serial convert all.json h1.json --select reg1d_int\n  hist-serial convert in.json out.json --non-finite error')
+    .action(async (input: string, output: string, opts: { to?: string; from?: string; select?: string[]; nonFinite: 'python' | 'error'; quiet?: boolean }) => {
+      const result = await convertFile(input, output, {
+        registry: ctx.registry,
+        ...(opts.to ? { to: opts.to } : {}),
+        ...(opts.from ? { from: opts.from } : {}),
+        ...(opts.select ? { select: opts.select } : {}),
+        options: { nonFinite: opts.nonFinite },
+      });
+      if (!opts.quiet) {
+        ctx.stdout(
+          `${result.input} (${result.from}) -> ${result.output} (${result.to}): ${result.histograms.length} histogram(s) [${result.histograms.join(', ')}], ${result.bytes} bytes\n`,
+        );
+      }
+    });
+}

@@ -1,0 +1,57 @@
+/**
+ * The one interface every format implements. A codec converts bytes ⇄ {@link RawDocument} and
+ * nothing else: it knows no histograms, no files and no CLI.
+ * @module
+ */
+import type { NonFinitePolicy } from '../json/stringify.js';
+import type { Limits } from '../limits.js';
+import type { ArrayPlacement, RawDocument } from '../raw.js';
+
+/** What a codec gets when decoding. */
+export interface DecodeContext {
+  /** Name of the file being read, for messages. */
+  file?: string;
+  limits: Limits;
+}
+
+/** Options codecs understand when encoding. Unknown keys are ignored by codecs that do not use them. */
+export interface EncodeOptions {
+  /** JSON codecs: how to write NaN/±Infinity (default `python`). */
+  nonFinite?: NonFinitePolicy;
+}
+
+/** What a codec gets when encoding. */
+export interface EncodeContext {
+  file?: string;
+  options: EncodeOptions;
+}
+
+/** A format. `decode` is required; `encode` is absent for read-only formats. */
+export interface Codec {
+  /** Stable name, used by `--format`/`--to`. */
+  readonly name: string;
+  /** File name endings, with the dot, most common first. */
+  readonly extensions: readonly string[];
+  /** Where the model should put arrays in the raw documents this codec encodes. */
+  readonly arrays: ArrayPlacement;
+  decode(bytes: Uint8Array, ctx: DecodeContext): Promise<RawDocument>;
+  encode?(raw: RawDocument, ctx: EncodeContext): Promise<Uint8Array>;
+}
+
+/**
+ * A registry entry: what is needed to find a codec without loading it (name, extensions, sniffing),
+ * and a lazy loader, so heavy codecs (HDF5, ROOT) load only when used.
+ */
+export interface CodecEntry {
+  readonly name: string;
+  readonly description: string;
+  readonly extensions: readonly string[];
+  /** Can be written? (known without loading the codec) */
+  readonly writable: boolean;
+  /** Does `head` (the first bytes of the input, up to {@link SNIFF_BYTES}) look like this format? */
+  sniff(head: Uint8Array): boolean;
+  load(): Promise<Codec>;
+}
+
+/** How many leading bytes are passed to {@link CodecEntry.sniff}. */
+export const SNIFF_BYTES = 4096;

@@ -1,0 +1,102 @@
+/**
+ * Codec registry: lookup by name, by output extension, and by content for input
+ * (magic bytes or JSON keys; never by the extension alone). Pass a registry to the IO
+ * functions; there is no global one to mutate.
+ * @module
+ */
+import { HistSerialError } from '../errors.js';
+import { MESSAGES } from '../messages.js';
+import type { Codec, CodecEntry } from './codec.js';
+import { UHI_JSON_ENTRY } from './uhi-json-entry.js';
+
+/** A set of codecs. Sniffing tries entries in registration order: register specific formats first. */
+export class CodecRegistry {
+  private readonly entries: CodecEntry[] = [];
+  private readonly loaded = new Map<string, Promise<Codec>>();
+
+  constructor(entries: Iterable<CodecEntry> = []) {
+    for (const e of entries) this.register(e);
+  }
+
+  /** Add a codec entry (a later entry with the same name replaces the earlier one). */
+  register(entry: CodecEntry): this {
+    const i = this.entries.findIndex((e) => e.name === entry.name);
+    if (i >= 0) this.entries.splice(i, 1, entry);
+    else this.entries.push(entry);
+    this.loaded.delete(entry.name);
+    return this;
+  }
+
+  /** All entries, in registration order. */
+  list(): readonly CodecEntry[] {
+    return this.entries;
+  }
+
+  /** The entry of a format name; throws UNKNOWN_FORMAT. */
+  entry(name: string): CodecEntry {
+    const e = this.entries.find((x) => x.name === name);
+    if (!e) throw new HistSerialError('UNKNOWN_FORMAT', MESSAGES.unknownFormat(name, this.entries.map((x) => x.name)));
+    return e;
+  }
+
+  /** Load (once) and return the codec of a format name. */
+  load(name: string): Promise<Codec> {
+    const entry = this.entry(name);
+    let p = this.loaded.get(name);
+    if (!p) {
+      p = entry.load();
+      this.loaded.set(name, p);
+    }
+    return p;
+  }
+
+  /** The entry whose extension ends `fileName` (longest match wins), if any. */
+  byExtension(fileName: string): CodecEntry | undefined {
+    const lower = fileName.toLowerCase();
+    let best: CodecEntry | undefined;
+    let bestLen = 0;
+    for (const e of this.entries) {
+      for (const ext of e.extensions) {
+        if (lower.endsWith(ext) && ext.length > bestLen) {
+          best = e;
+          bestLen = ext.length;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** The first entry whose sniffer accepts `head`, if any. */
+  bySniffing(head: Uint8Array): CodecEntry | undefined {
+    return this.entries.find((e) => e.sniff(head));
+  }
+
+  /** Input format: an explicit name wins, then the content. Throws UNKNOWN_FORMAT when neither decides. */
+  detectInput(head: Uint8Array, fileName: string, format?: string): CodecEntry {
+    if (format) return this.entry(format);
+    const found = this.bySniffing(head);
+    if (!found) throw new HistSerialError('UNKNOWN_FORMAT', MESSAGES.cannotDetectInput(fileName));
+    return found;
+  }
+
+  /** Output format: an explicit name wins, then the file name's extension. */
+  detectOutput(fileName: string, format?: string): CodecEntry {
+    const e = format ? this.entry(format) : this.byExtension(fileName);
+    if (!e) throw new HistSerialError('UNKNOWN_FORMAT', MESSAGES.cannotDetectOutput(fileName));
+    if (!e.writable) throw new HistSerialError('UNSUPPORTED_OPERATION', MESSAGES.cannotEncode(e.name));
+    return e;
+  }
+}
+
+/**
+ * The registry with every built-in codec, loaded lazily.
+ *
+ * @example
+ * ```ts
+ * const registry = createDefaultRegistry();
+ * const codec = await registry.load('uhi-json');
+ * ```
+ */
+export function createDefaultRegistry(): CodecRegistry {
+  return new CodecRegistry([UHI_JSON_ENTRY]);
+}

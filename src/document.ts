@@ -1,0 +1,152 @@
+/**
+ * Bytes ⇄ documents, with no filesystem: detect the format, decode, validate (schema then semantics),
+ * select histograms; and the reverse. The IO layer (`src/io/`) adds files on top.
+ * @module
+ */
+import type { CodecEntry, EncodeOptions } from './codecs/codec.js';
+import { SNIFF_BYTES } from './codecs/codec.js';
+import { createDefaultRegistry, type CodecRegistry } from './codecs/registry.js';
+import { HistSerialError, ValidationError, issue, type Issue } from './errors.js';
+import { resolveLimits, type Limits } from './limits.js';
+import { MESSAGES } from './messages.js';
+import { fromUHI } from './model/from-uhi.js';
+import type { HistDocument } from './model/histogram.js';
+import { toUHI } from './model/to-uhi.js';
+import type { RawDocument } from './raw.js';
+import { validateSchema } from './schema/validator.js';
+
+/** Options for decoding and reading. */
+export interface DecodeOptions {
+  registry?: CodecRegistry;
+  /** Format name; by default the content decides. */
+  format?: string;
+  /** Keep only these histograms (in this order); an unknown name is a NOT_FOUND error. */
+  select?: readonly string[];
+  limits?: Partial<Limits>;
+  /** File name, for messages and for naming a histogram stored directly at the top level. */
+  file?: string;
+  /** Name for a histogram stored directly at the top level (default: the file's stem, else `histogram`). */
+  singleName?: string;
+}
+
+/** Result of {@link checkBytes}: every issue, and the document when there was no error. */
+export interface CheckResult {
+  /** The format that decoded the bytes, when one was found. */
+  format?: string;
+  issues: Issue[];
+  document?: HistDocument;
+}
+
+/** Validate a raw document (schema, then semantics) and build the model. */
+export function rawToDocument(raw: RawDocument, options: { singleName?: string } = {}): { document?: HistDocument; issues: Issue[] } {
+  const json = raw.json;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    const kind = json === null ? 'null' : Array.isArray(json) ? 'an array' : `a ${typeof json}`;
+    return { issues: [issue('SCHEMA', '', MESSAGES.jsonNotObject(kind))] };
+  }
+  const schemaIssues = validateSchema('histograms', json);
+  if (schemaIssues.length) return { issues: schemaIssues };
+  return fromUHI(raw, options);
+}
+
+/**
+ * Decode and validate bytes, collecting every issue instead of throwing for bad content.
+ * Throws only for an unknown explicit format name.
+ *
+ * @example
+ * ```ts
+ * const { issues } = await checkBytes(bytes, { file: 'h.json' });
+ * ```
+ */
+export async function checkBytes(bytes: Uint8Array, options: DecodeOptions = {}): Promise<CheckResult> {
+  const registry = options.registry ?? createDefaultRegistry();
+  const limits = resolveLimits(options.limits);
+  const file = options.file ?? '<bytes>';
+  if (options.format) registry.entry(options.format);
+  let entry: CodecEntry;
+  let raw: RawDocument;
+  try {
+    if (bytes.length > limits.maxInputBytes) {
+      return { issues: [issue('LIMIT_EXCEEDED', '', MESSAGES.inputTooLarge(bytes.length, limits.maxInputBytes))] };
+    }
+    entry = registry.detectInput(bytes.subarray(0, SNIFF_BYTES), file, options.format);
+    const codec = await registry.load(entry.name);
+    raw = await codec.decode(bytes, { file, limits });
+  } catch (err) {
+    if (err instanceof HistSerialError) return { issues: [issue(err.code, err.path, err.message)] };
+    throw err;
+  }
+  const result = rawToDocument(raw, { singleName: options.singleName ?? stem(options.file) });
+  if (!result.document) return { format: entry.name, issues: result.issues };
+  const document = options.select ? selectHistograms(result.document, options.select) : result.document;
+  return { format: entry.name, issues: result.issues, document };
+}
+
+/**
+ * Decode and validate bytes into histograms; throws a {@link ValidationError} (all issues attached)
+ * or another {@link HistSerialError} when the bytes are not a valid document.
+ *
+ * @example
+ * ```ts
+ * const doc = await decodeDocument(new TextEncoder().encode(text));
+ * doc.histograms.get('h1');
+ * ```
+ */
+export async function decodeDocument(bytes: Uint8Array, options: DecodeOptions = {}): Promise<HistDocument> {
+  const { document, issues } = await checkBytes(bytes, options);
+  if (!document) throw new ValidationError(issues, options.file === undefined ? {} : { file: options.file });
+  return document;
+}
+
+/** Options for encoding and writing. */
+export interface EncodeDocumentOptions {
+  registry?: CodecRegistry;
+  /** Format name. Required for bytes; for files the extension may decide. */
+  format?: string;
+  /** Codec options (e.g. `nonFinite` for JSON). */
+  options?: EncodeOptions;
+  file?: string;
+}
+
+/**
+ * Encode histograms in a format.
+ *
+ * @example
+ * ```ts
+ * const bytes = await encodeDocument(doc, { format: 'uhi-json' });
+ * ```
+ */
+export async function encodeDocument(doc: HistDocument, options: EncodeDocumentOptions & { format: string }): Promise<Uint8Array> {
+  const registry = options.registry ?? createDefaultRegistry();
+  const entry = registry.detectOutput(options.file ?? '', options.format);
+  const codec = await registry.load(entry.name);
+  if (doc.histograms.size === 0) throw new HistSerialError('INVALID_ARGUMENT', MESSAGES.emptySelection());
+  const raw = toUHI(doc, { arrays: codec.arrays });
+  const ctx = { options: options.options ?? {}, ...(options.file === undefined ? {} : { file: options.file }) };
+  return codec.encode!(raw, ctx);
+}
+
+/**
+ * A document with only the named histograms, in the order given.
+ *
+ * @example
+ * ```ts
+ * const one = selectHistograms(doc, ['h1']);
+ * ```
+ */
+export function selectHistograms(doc: HistDocument, names: readonly string[]): HistDocument {
+  const histograms = new Map<string, HistDocument['histograms'] extends Map<string, infer H> ? H : never>();
+  for (const name of names) {
+    const h = doc.histograms.get(name);
+    if (!h) throw new HistSerialError('NOT_FOUND', MESSAGES.notFound(name, [...doc.histograms.keys()]));
+    histograms.set(name, h);
+  }
+  return { histograms };
+}
+
+function stem(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  const base = file.split(/[\\/]/).pop()!;
+  const dot = base.indexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+}

@@ -1,0 +1,54 @@
+/**
+ * hist-serial: store, convert and check HEP histograms.
+ *
+ * @example
+ * ```ts
+ * import { readDocument, writeDocument, storageSums } from 'hist-serial';
+ * const doc = await readDocument('histos.json');
+ * const h = doc.histograms.get('h1')!;
+ * console.log(h.axes[0], storageSums(h).values);
+ * await writeDocument('copy.json', doc);
+ * ```
+ * @module
+ */
+export * from './errors.js';
+export { MESSAGES } from './messages.js';
+export { VERSION, UHI_SCHEMA_VERSION } from './version.js';
+export { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.js';
+export * from './model/ndarray.js';
+export * from './model/axis.js';
+export * from './model/metadata.js';
+export * from './model/storage.js';
+export * from './model/histogram.js';
+export { fromUHI, isSingleHistogram, type FromUHIOptions, type FromUHIResult } from './model/from-uhi.js';
+export { toUHI, storageKey, axisKey, type ToUHIOptions } from './model/to-uhi.js';
+export { summarizeDocument, summarizeHistogram, type AxisSummary, type HistogramSummary } from './model/summary.js';
+export { InlineArray, type RawDocument, type ArrayPlacement } from './raw.js';
+export { parseJson, type ParsedJson, type ParseJsonOptions, type ExactIntegers } from './json/parse.js';
+export { stringifyJson, type NonFinitePolicy, type StringifyOptions } from './json/stringify.js';
+export { validateSchema, getSchema, type SchemaName } from './schema/validator.js';
+export type { Codec, CodecEntry, DecodeContext, EncodeContext, EncodeOptions } from './codecs/codec.js';
+export { SNIFF_BYTES } from './codecs/codec.js';
+export { CodecRegistry, createDefaultRegistry } from './codecs/registry.js';
+export {
+  checkBytes,
+  decodeDocument,
+  encodeDocument,
+  rawToDocument,
+  selectHistograms,
+  type CheckResult,
+  type DecodeOptions,
+  type EncodeDocumentOptions,
+} from './document.js';
+export {
+  checkFile,
+  readDocument,
+  writeDocument,
+  convertFile,
+  readBytes,
+  type FileReport,
+  type ConvertOptions,
+  type ConvertResult,
+} from './io/files.js';
+export { writeFileAtomic } from './io/atomic.js';
+export type * as Wire from './types/generated/histogram.types.js';
