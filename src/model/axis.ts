@@ -93,14 +93,16 @@ export function extent(axis: Axis): number {
   return underflowBins(axis) + binCount(axis) + overflowBins(axis);
 }
 
-/** Bin edges of a continuous axis (bins + 1 values), or undefined for categorical axes. */
+/** Bin edges of a continuous axis (bins + 1 values, computed as boost-histogram does), or undefined for categorical axes. */
 export function edgesOf(axis: Axis): Float64Array | undefined {
   if (axis.type === 'variable') return axis.edges;
   if (axis.type !== 'regular') return undefined;
+  // boost-histogram's formula, so edges agree with Python to the last bit
   const e = new Float64Array(axis.bins + 1);
-  const width = (axis.upper - axis.lower) / axis.bins;
-  for (let i = 0; i <= axis.bins; i++) e[i] = axis.lower + i * width;
-  e[axis.bins] = axis.upper;
+  for (let i = 0; i <= axis.bins; i++) {
+    const z = i / axis.bins;
+    e[i] = (1 - z) * axis.lower + z * axis.upper;
+  }
   return e;
 }
 

@@ -16,6 +16,7 @@ import {
   FLOAT_DTYPES,
   INT_DTYPES,
   astype,
+  toFloat64,
   isIntDtype,
   sizeOf,
   stridesOf,
@@ -122,7 +123,7 @@ class HistogramBuilder {
         const edgesPath = pointer(path, 'edges');
         const arr = this.array(a.edges, edgesPath, 'float');
         if (!arr) return undefined;
-        const edges = arr.data as Float64Array;
+        const edges = asFloat64(arr);
         if (arr.shape.length !== 1 || edges.length < 2) {
           return this.error('EDGES_TOO_FEW', edgesPath, MESSAGES.edgesTooFew(edgesPath, edges.length));
         }
@@ -145,7 +146,7 @@ class HistogramBuilder {
         const catPath = pointer(path, 'categories');
         const arr = this.array(a.categories, catPath, 'float');
         if (!arr) return undefined;
-        const categories = arr.data as Float64Array;
+        const categories = asFloat64(arr);
         for (let k = 0; k < categories.length; k++) {
           if (!Number.isSafeInteger(categories[k])) {
             return this.error('CATEGORY_NOT_INTEGER', pointer(catPath, k), MESSAGES.categoryNotInteger(pointer(catPath, k), categories[k]));
@@ -337,6 +338,11 @@ class HistogramBuilder {
     }
     return { dtype: 'i8' as Dtype, shape, data };
   }
+}
+
+/** The data as a Float64Array: the array itself when it already is one, else a converted copy. */
+function asFloat64(arr: NDArray): Float64Array {
+  return arr.data instanceof Float64Array ? arr.data : toFloat64(arr);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
