@@ -60,10 +60,10 @@ describe('storage', () => {
     expect(sparse.layout).toBe('sparse');
     expect(sparse.index!.shape).toEqual([2, 4]);
     expect(Array.from(sparse.index!.data as BigInt64Array)).toEqual([0n, 1n, 3n, 3n, 1n, 0n, 0n, 1n]);
-    expect(Array.from(sparse.arrays.values!.data)).toEqual([1, 2, 3, 4]);
+    expect(Array.from(sparse.arrays.values!.data as Float64Array)).toEqual([1, 2, 3, 4]);
     const dense = toDense(sparse, shape);
-    expect(Array.from(dense.arrays.values!.data)).toEqual(Array.from(h.storage.arrays.values!.data));
-    expect(Array.from(dense.arrays.variances!.data)).toEqual(Array.from(h.storage.arrays.variances!.data));
+    expect(Array.from(dense.arrays.values!.data as Float64Array)).toEqual(Array.from(h.storage.arrays.values!.data as Float64Array));
+    expect(Array.from(dense.arrays.variances!.data as Float64Array)).toEqual(Array.from(h.storage.arrays.variances!.data as Float64Array));
   });
 });
 

@@ -90,8 +90,8 @@ class Writer {
 
   private number(v: number, path: string, float: boolean): string {
     if (Number.isFinite(v)) {
-      if (!float) return String(v);
       if (Object.is(v, -0)) return '-0.0';
+      if (!float) return String(v);
       const s = String(v);
       return Number.isInteger(v) && !s.includes('e') ? s + '.0' : s;
     }
