@@ -3,14 +3,14 @@
  * select histograms; and the reverse. The IO layer (`src/io/`) adds files on top.
  * @module
  */
-import type { CodecEntry, EncodeOptions } from './codecs/codec.js';
+import type { Bytes, Codec, CodecEntry, DecodeContext, EncodedFile, EncodeOptions } from './codecs/codec.js';
 import { SNIFF_BYTES } from './codecs/codec.js';
 import { createDefaultRegistry, type CodecRegistry } from './codecs/registry.js';
 import { HistSerialError, ValidationError, issue, type Issue } from './errors.js';
 import { resolveLimits, type Limits } from './limits.js';
 import { MESSAGES } from './messages.js';
 import { fromUHI } from './model/from-uhi.js';
-import type { HistDocument } from './model/histogram.js';
+import type { HistDocument, Histogram } from './model/histogram.js';
 import { toUHI } from './model/to-uhi.js';
 import type { RawDocument } from './raw.js';
 import { validateSchema } from './schema/validator.js';
@@ -50,15 +50,16 @@ export function rawToDocument(raw: RawDocument, options: { singleName?: string }
 }
 
 /**
- * Decode and validate bytes, collecting every issue instead of throwing for bad content.
- * Throws only for an unknown explicit format name.
- *
- * @example
- * ```ts
- * const { issues } = await checkBytes(bytes, { file: 'h.json' });
- * ```
+ * The decoding pipeline shared by bytes and files: detect the format from `head`, load the codec,
+ * let `decode` produce the raw document, then validate and select. Content problems (including an
+ * undetectable format) become issues; an unknown explicit format name throws.
  */
-export async function checkBytes(bytes: Uint8Array, options: DecodeOptions = {}): Promise<CheckResult> {
+export async function decodeWith(
+  head: Uint8Array,
+  options: DecodeOptions,
+  decode: (codec: Codec, ctx: DecodeContext) => Promise<RawDocument>,
+  extraContext: Partial<DecodeContext> = {},
+): Promise<CheckResult> {
   const registry = options.registry ?? createDefaultRegistry();
   const limits = resolveLimits(options.limits);
   const file = options.file ?? '<bytes>';
@@ -66,20 +67,39 @@ export async function checkBytes(bytes: Uint8Array, options: DecodeOptions = {})
   let entry: CodecEntry;
   let raw: RawDocument;
   try {
-    if (bytes.length > limits.maxInputBytes) {
-      return { issues: [issue('LIMIT_EXCEEDED', '', MESSAGES.inputTooLarge(bytes.length, limits.maxInputBytes))] };
-    }
-    entry = registry.detectInput(bytes.subarray(0, SNIFF_BYTES), file, options.format);
+    entry = registry.detectInput(head.subarray(0, SNIFF_BYTES), file, options.format);
     const codec = await registry.load(entry.name);
-    raw = await codec.decode(bytes, { file, limits });
+    raw = await decode(codec, { file, limits, ...extraContext });
   } catch (err) {
     if (err instanceof HistSerialError) return { issues: [issue(err.code, err.path, err.message)] };
     throw err;
   }
   const result = rawToDocument(raw, { singleName: options.singleName ?? stem(options.file) });
   if (!result.document) return { format: entry.name, issues: result.issues };
-  const document = options.select ? selectHistograms(result.document, options.select) : result.document;
-  return { format: entry.name, issues: result.issues, document };
+  try {
+    const document = options.select ? selectHistograms(result.document, options.select) : result.document;
+    return { format: entry.name, issues: result.issues, document };
+  } catch (err) {
+    if (err instanceof HistSerialError) err.file ??= options.file;
+    throw err;
+  }
+}
+
+/**
+ * Decode and validate bytes, collecting every issue instead of throwing for bad content.
+ * Throws only for an unknown explicit format name or an unknown selected histogram.
+ *
+ * @example
+ * ```ts
+ * const { issues } = await checkBytes(bytes, { file: 'h.json' });
+ * ```
+ */
+export async function checkBytes(bytes: Uint8Array, options: DecodeOptions = {}): Promise<CheckResult> {
+  const limits = resolveLimits(options.limits);
+  if (bytes.length > limits.maxInputBytes) {
+    return { issues: [issue('LIMIT_EXCEEDED', '', MESSAGES.inputTooLarge(bytes.length, limits.maxInputBytes))] };
+  }
+  return decodeWith(bytes, options, (codec, ctx) => codec.decode(bytes, ctx));
 }
 
 /**
@@ -108,8 +128,32 @@ export interface EncodeDocumentOptions {
   file?: string;
 }
 
+/** Resolve the codec for an output and convert the document to the raw form it wants. */
+export async function prepareEncode(doc: HistDocument, options: EncodeDocumentOptions): Promise<{ codec: Codec; raw: RawDocument }> {
+  const registry = options.registry ?? createDefaultRegistry();
+  const entry = registry.detectOutput(options.file ?? '', options.format);
+  const codec = await registry.load(entry.name);
+  if (doc.histograms.size === 0) throw new HistSerialError('INVALID_ARGUMENT', MESSAGES.emptySelection());
+  return { codec, raw: toUHI(doc, { arrays: codec.arrays }) };
+}
+
 /**
- * Encode histograms in a format.
+ * Encode histograms in a format: the main file and, for split formats, its sidecar files.
+ *
+ * @example
+ * ```ts
+ * const { main } = await encodeDocumentFiles(doc, { format: 'uhi-json' });
+ * ```
+ */
+export async function encodeDocumentFiles(doc: HistDocument, options: EncodeDocumentOptions & { format: string }): Promise<EncodedFile> {
+  const { codec, raw } = await prepareEncode(doc, options);
+  if (!codec.encode) throw new HistSerialError('UNSUPPORTED_OPERATION', MESSAGES.needsFile(codec.name));
+  const ctx = { options: options.options ?? {}, ...(options.file === undefined ? {} : { file: options.file }) };
+  return codec.encode(raw, ctx);
+}
+
+/**
+ * Encode histograms in a single-file format, as one buffer.
  *
  * @example
  * ```ts
@@ -117,13 +161,16 @@ export interface EncodeDocumentOptions {
  * ```
  */
 export async function encodeDocument(doc: HistDocument, options: EncodeDocumentOptions & { format: string }): Promise<Uint8Array> {
-  const registry = options.registry ?? createDefaultRegistry();
-  const entry = registry.detectOutput(options.file ?? '', options.format);
-  const codec = await registry.load(entry.name);
-  if (doc.histograms.size === 0) throw new HistSerialError('INVALID_ARGUMENT', MESSAGES.emptySelection());
-  const raw = toUHI(doc, { arrays: codec.arrays });
-  const ctx = { options: options.options ?? {}, ...(options.file === undefined ? {} : { file: options.file }) };
-  return codec.encode!(raw, ctx);
+  const out = await encodeDocumentFiles(doc, options);
+  if (out.sidecars?.size) throw new HistSerialError('UNSUPPORTED_OPERATION', MESSAGES.needsFile(options.format));
+  return concatBytes(out.main);
+}
+
+/** One buffer from {@link Bytes} (a copy only when there are several chunks). */
+export function concatBytes(bytes: Bytes): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes.length === 1) return bytes[0]!;
+  return Buffer.concat(bytes as Uint8Array[]);
 }
 
 /**
@@ -135,7 +182,7 @@ export async function encodeDocument(doc: HistDocument, options: EncodeDocumentO
  * ```
  */
 export function selectHistograms(doc: HistDocument, names: readonly string[]): HistDocument {
-  const histograms = new Map<string, HistDocument['histograms'] extends Map<string, infer H> ? H : never>();
+  const histograms = new Map<string, Histogram>();
   for (const name of names) {
     const h = doc.histograms.get(name);
     if (!h) throw new HistSerialError('NOT_FOUND', MESSAGES.notFound(name, [...doc.histograms.keys()]));

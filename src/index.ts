@@ -27,13 +27,15 @@ export { InlineArray, type RawDocument, type ArrayPlacement } from './raw.js';
 export { parseJson, type ParsedJson, type ParseJsonOptions, type ExactIntegers } from './json/parse.js';
 export { stringifyJson, type NonFinitePolicy, type StringifyOptions } from './json/stringify.js';
 export { validateSchema, getSchema, type SchemaName } from './schema/validator.js';
-export type { Codec, CodecEntry, DecodeContext, EncodeContext, EncodeOptions } from './codecs/codec.js';
+export type { Bytes, Codec, CodecEntry, DecodeContext, EncodeContext, EncodedFile, EncodeOptions } from './codecs/codec.js';
 export { SNIFF_BYTES } from './codecs/codec.js';
 export { CodecRegistry, createDefaultRegistry } from './codecs/registry.js';
 export {
   checkBytes,
+  concatBytes,
   decodeDocument,
   encodeDocument,
+  encodeDocumentFiles,
   rawToDocument,
   selectHistograms,
   type CheckResult,
@@ -51,4 +53,5 @@ export {
   type ConvertResult,
 } from './io/files.js';
 export { writeFileAtomic } from './io/atomic.js';
+export { checkSidecarUri, resolveSidecar } from './io/sidecar.js';
 export type * as Wire from './types/generated/histogram.types.js';

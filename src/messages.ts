@@ -74,6 +74,9 @@ export const MESSAGES = {
     `Cannot tell the format of ${file} from its content; name it with --format (formats: see \`hist-serial formats\`)`,
   cannotDetectOutput: (file: string) => `Cannot tell the output format from the name ${file}; name it with --to`,
   cannotEncode: (format: string) => `Format ${quote(format)} can be read but not written`,
+  needsFile: (format: string) => `Format ${quote(format)} writes files (or several), not one buffer: use writeDocument with a path`,
+  sidecarEscape: (uri: string) =>
+    `Referenced file ${quote(uri)} is not a relative path inside the folder of the main file (absolute paths, "..", and schemes are refused)`,
   notFound: (name: string, available: readonly string[]) =>
     `No histogram named ${quote(name)}; the file has ${available.length ? list(available.map((a) => quote(a))) : 'no histograms'}`,
   emptySelection: () => 'Nothing to write: the selection is empty',

@@ -12,6 +12,20 @@ export interface DecodeContext {
   /** Name of the file being read, for messages. */
   file?: string;
   limits: Limits;
+  /**
+   * Read a file that the main file references by a relative URI (split formats). Supplied by the IO
+   * layer, which refuses absolute paths, `..` and schemes; absent when decoding bare bytes.
+   */
+  readSidecar?: (uri: string) => Promise<Uint8Array>;
+}
+
+/** Bytes produced by an encoder: one buffer, or chunks whose total may pass 4 GiB. */
+export type Bytes = Uint8Array | readonly Uint8Array[];
+
+/** What an encoder produces: the main file, and for split formats sidecar files by relative name. */
+export interface EncodedFile {
+  main: Bytes;
+  sidecars?: ReadonlyMap<string, Bytes>;
 }
 
 /** Options codecs understand when encoding. Unknown keys are ignored by codecs that do not use them. */
@@ -22,6 +36,7 @@ export interface EncodeOptions {
 
 /** What a codec gets when encoding. */
 export interface EncodeContext {
+  /** The output file's path when writing a file (split formats name their sidecars after it). */
   file?: string;
   options: EncodeOptions;
 }
@@ -35,7 +50,14 @@ export interface Codec {
   /** Where the model should put arrays in the raw documents this codec encodes. */
   readonly arrays: ArrayPlacement;
   decode(bytes: Uint8Array, ctx: DecodeContext): Promise<RawDocument>;
-  encode?(raw: RawDocument, ctx: EncodeContext): Promise<Uint8Array>;
+  encode?(raw: RawDocument, ctx: EncodeContext): Promise<EncodedFile>;
+  /**
+   * Formats that need random access to a file on disk (HDF5 through h5wasm, archives over 4 GiB)
+   * implement these; the IO layer prefers them to `decode`/`encode` when a path is at hand.
+   * `encodeFile` writes to `path`, a temporary name that the IO layer renames into place.
+   */
+  decodeFile?(path: string, ctx: DecodeContext): Promise<RawDocument>;
+  encodeFile?(path: string, raw: RawDocument, ctx: EncodeContext): Promise<void>;
 }
 
 /**

@@ -34,6 +34,6 @@ export const UHI_JSON_CODEC: Codec = {
     return exact ? { json: value, resources: new Map(), exact } : { json: value, resources: new Map() };
   },
   async encode(raw, ctx) {
-    return stringifyJson(raw.json, { nonFinite: ctx.options.nonFinite ?? 'python' });
+    return { main: stringifyJson(raw.json, { nonFinite: ctx.options.nonFinite ?? 'python' }) };
   },
 };

@@ -3,11 +3,12 @@
  * touches the filesystem.
  * @module
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { SNIFF_BYTES, type Bytes } from '../codecs/codec.js';
 import { createDefaultRegistry } from '../codecs/registry.js';
 import {
-  checkBytes,
-  encodeDocument,
+  decodeWith,
+  prepareEncode,
   type CheckResult,
   type DecodeOptions,
   type EncodeDocumentOptions,
@@ -16,21 +17,12 @@ import { HistSerialError, ValidationError, type Issue } from '../errors.js';
 import { resolveLimits } from '../limits.js';
 import { MESSAGES } from '../messages.js';
 import type { HistDocument } from '../model/histogram.js';
-import { writeFileAtomic } from './atomic.js';
+import { tempPathFor, writeFileAtomic } from './atomic.js';
+import { resolveSidecar } from './sidecar.js';
 
-/** Read a whole file, checking its size against the limit first. IO failures become IO errors. */
-export async function readBytes(path: string, maxBytes = resolveLimits().maxInputBytes): Promise<Uint8Array> {
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new HistSerialError('IO', MESSAGES.io('read', path, 'it is a directory'), { file: path });
-    if (info.size > maxBytes) {
-      throw new HistSerialError('LIMIT_EXCEEDED', MESSAGES.inputTooLarge(info.size, maxBytes), { file: path });
-    }
-    return await readFile(path);
-  } catch (err) {
-    if (err instanceof HistSerialError) throw err;
-    throw new HistSerialError('IO', MESSAGES.io('read', path, reason(err)), { file: path, cause: err });
-  }
+function ioError(op: string, path: string, err: unknown): HistSerialError {
+  if (err instanceof HistSerialError) return err;
+  return new HistSerialError('IO', MESSAGES.io(op, path, reason(err)), { file: path, cause: err });
 }
 
 function reason(err: unknown): string {
@@ -50,6 +42,44 @@ function reason(err: unknown): string {
   }
 }
 
+/** Size of a regular file, with IO errors for missing files and folders. */
+async function fileSize(path: string): Promise<number> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw new HistSerialError('IO', MESSAGES.io('read', path, 'it is a directory'), { file: path });
+    return info.size;
+  } catch (err) {
+    throw ioError('read', path, err);
+  }
+}
+
+/** Read a whole file, checking its size against the limit first. IO failures become IO errors. */
+export async function readBytes(path: string, maxBytes = resolveLimits().maxInputBytes): Promise<Uint8Array> {
+  const size = await fileSize(path);
+  if (size > maxBytes) throw new HistSerialError('LIMIT_EXCEEDED', MESSAGES.inputTooLarge(size, maxBytes), { file: path });
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw ioError('read', path, err);
+  }
+}
+
+/** The first `n` bytes of a file (for sniffing). */
+async function readHead(path: string, n = SNIFF_BYTES): Promise<Uint8Array> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(n);
+      const { bytesRead } = await handle.read(buf, 0, n, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw ioError('read', path, err);
+  }
+}
+
 /** Result of checking one file. */
 export interface FileReport extends CheckResult {
   file: string;
@@ -66,8 +96,16 @@ export interface FileReport extends CheckResult {
  * ```
  */
 export async function checkFile(path: string, options: DecodeOptions = {}): Promise<FileReport> {
-  const bytes = await readBytes(path, resolveLimits(options.limits).maxInputBytes);
-  const result = await checkBytes(bytes, { ...options, file: options.file ?? path });
+  const limits = resolveLimits(options.limits);
+  await fileSize(path);
+  const head = await readHead(path);
+  const readSidecar = async (uri: string) => readBytes(await resolveSidecar(path, uri), limits.maxInputBytes);
+  const result = await decodeWith(
+    head,
+    { ...options, file: options.file ?? path },
+    async (codec, ctx) => (codec.decodeFile ? codec.decodeFile(path, ctx) : codec.decode(await readBytes(path, limits.maxInputBytes), ctx)),
+    { readSidecar },
+  );
   return { file: path, ...result, valid: !result.issues.some((i: Issue) => i.severity === 'error') };
 }
 
@@ -86,8 +124,11 @@ export async function readDocument(path: string, options: DecodeOptions = {}): P
   return report.document;
 }
 
+const chunks = (b: Bytes): readonly Uint8Array[] => (b instanceof Uint8Array ? [b] : b);
+
 /**
- * Write histograms to a file atomically (format from `format`, else the extension).
+ * Write histograms to a file atomically (format from `format`, else the extension). Split formats
+ * write their sidecars first, each atomically, then the main file.
  *
  * @example
  * ```ts
@@ -97,13 +138,32 @@ export async function readDocument(path: string, options: DecodeOptions = {}): P
 export async function writeDocument(path: string, doc: HistDocument, options: EncodeDocumentOptions = {}): Promise<{ format: string; bytes: number }> {
   const registry = options.registry ?? createDefaultRegistry();
   const format = registry.detectOutput(path, options.format).name;
-  const bytes = await encodeDocument(doc, { ...options, registry, format, file: path });
-  try {
-    await writeFileAtomic(path, bytes);
-  } catch (err) {
-    throw new HistSerialError('IO', MESSAGES.io('write', path, reason(err)), { file: path, cause: err });
+  const { codec, raw } = await prepareEncode(doc, { ...options, registry, format, file: path });
+  const ctx = { options: options.options ?? {}, file: path };
+  if (codec.encodeFile) {
+    const tmp = tempPathFor(path);
+    try {
+      await codec.encodeFile(tmp, raw, ctx);
+      await rename(tmp, path);
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      throw ioError('write', path, err);
+    }
+    return { format, bytes: await fileSize(path) };
   }
-  return { format, bytes: bytes.length };
+  const out = await codec.encode!(raw, ctx);
+  let total = 0;
+  try {
+    for (const [name, bytes] of out.sidecars ?? []) {
+      const target = await resolveSidecar(path, name);
+      await writeFileAtomic(target, chunks(bytes));
+      total += chunks(bytes).reduce((n, c) => n + c.length, 0);
+    }
+    await writeFileAtomic(path, chunks(out.main));
+  } catch (err) {
+    throw ioError('write', path, err);
+  }
+  return { format, bytes: total + chunks(out.main).reduce((n, c) => n + c.length, 0) };
 }
 
 /** Options of {@link convertFile}. */
