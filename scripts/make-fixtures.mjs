@@ -136,6 +136,7 @@ const manifest = {
   node: process.version,
   checked_by: 'tests/fixtures.test.ts (Python json + jsonschema against uhi\'s schema)',
   files: {},
+  native: {},
 };
 for (const [stem, hists] of Object.entries(makeHistograms())) {
   const doc = createDocument(hists);
@@ -153,6 +154,16 @@ for (const [stem, hists] of Object.entries(makeHistograms())) {
     };
   }
   manifest.files[file] = { sha256: createHash('sha256').update(bytes).digest('hex'), histograms };
+  console.log(`wrote fixtures/${file}`);
+}
+// The same histograms in the native binary container, for the byte-level layout tests.
+mkdirSync(join(OUT, 'native'), { recursive: true });
+for (const stem of ['2d.regular-variable.weighted', '1d.regular.int']) {
+  const doc = createDocument(makeHistograms()[stem]);
+  const bytes = await encodeDocument(doc, { format: 'hsb' });
+  const file = `native/${stem}.hsb`;
+  writeFileSync(join(OUT, file), bytes);
+  manifest.native[file] = { sha256: createHash('sha256').update(bytes).digest('hex'), same_as: `${stem}.json` };
   console.log(`wrote fixtures/${file}`);
 }
 // Keep the manifest stable across runs: versions only change when they change.

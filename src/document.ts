@@ -71,6 +71,7 @@ export async function decodeWith(
     const codec = await registry.load(entry.name);
     raw = await decode(codec, { file, limits, ...extraContext });
   } catch (err) {
+    if (err instanceof ValidationError) return { issues: [...err.issues] };
     if (err instanceof HistSerialError) return { issues: [issue(err.code, err.path, err.message)] };
     throw err;
   }
@@ -129,12 +130,22 @@ export interface EncodeDocumentOptions {
 }
 
 /** Resolve the codec for an output and convert the document to the raw form it wants. */
-export async function prepareEncode(doc: HistDocument, options: EncodeDocumentOptions): Promise<{ codec: Codec; raw: RawDocument }> {
+export async function prepareEncode(
+  doc: HistDocument,
+  options: EncodeDocumentOptions,
+): Promise<{ codec: Codec; raw: RawDocument; warnings: Issue[] }> {
   const registry = options.registry ?? createDefaultRegistry();
   const entry = registry.detectOutput(options.file ?? '', options.format);
   const codec = await registry.load(entry.name);
   if (doc.histograms.size === 0) throw new HistSerialError('INVALID_ARGUMENT', MESSAGES.emptySelection());
-  return { codec, raw: toUHI(doc, { arrays: codec.arrays }) };
+  const warnings: Issue[] = [];
+  const extras = Object.keys(doc.extras ?? {});
+  if (extras.length && !codec.keepsExtras) {
+    warnings.push(issue('EXTRAS_DROPPED', '', MESSAGES.extrasDropped(codec.name, extras), 'warning'));
+    const { extras: _dropped, ...rest } = doc;
+    return { codec, raw: toUHI(rest, { arrays: codec.arrays }), warnings };
+  }
+  return { codec, raw: toUHI(doc, { arrays: codec.arrays }), warnings };
 }
 
 /**

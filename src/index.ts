@@ -49,6 +49,7 @@ export {
   convertFile,
   readBytes,
   type FileReport,
+  type WriteResult,
   type ConvertOptions,
   type ConvertResult,
 } from './io/files.js';

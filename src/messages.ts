@@ -67,6 +67,27 @@ export const MESSAGES = {
     `Sparse index ${quote(value)} at ${path} is outside 0..${extent - 1} (the axis has ${extent} bins with flow)`,
   sparseIndexDuplicate: (path: string, bin: readonly number[]) =>
     `Sparse index at ${path} lists bin [${list(bin)}] more than once`,
+  // native container
+  badMagic: (what: string) => `Not a ${what} file: the magic bytes do not match`,
+  truncated: (what: string, need: number, have: number) => `Truncated ${what}: needs ${need} bytes, the file has ${have}`,
+  unsupportedContainer: (found: string, supported: string) =>
+    `Container version ${quote(found)} is newer than this hist-serial reads (${supported})`,
+  unsupportedExtension: (names: readonly string[]) =>
+    `The file requires extension(s) ${list(names.map((n) => quote(n)))} that this hist-serial does not know`,
+  viewOutOfBounds: (path: string, end: number, length: number) =>
+    `Buffer view at ${path} ends at byte ${end}, past the end of its buffer (${length} bytes)`,
+  viewBytes: (path: string, byteLength: number, expected: number) =>
+    `Buffer view at ${path} has ${byteLength} bytes; its dtype and shape need ${expected}`,
+  badBufferIndex: (path: string, index: number, count: number) =>
+    `Buffer view at ${path} names buffer ${index}, but the file has ${count} buffer(s)`,
+  duplicateView: (path: string, name: string) => `Buffer view name ${quote(name)} at ${path} is used twice`,
+  bufferLength: (path: string, declared: number, actual: number) =>
+    `Buffer at ${path} declares ${declared} bytes but has ${actual}`,
+  badDataUri: (path: string) => `Buffer at ${path} has a data: URI that is not base64 application/octet-stream`,
+  binaryChunkMissing: (path: string) => `Buffer at ${path} has no uri, but only a .hsb file has a binary chunk`,
+  checksum: (path: string, expected: number, actual: number) =>
+    `CRC-32 of the buffer view at ${path} is ${actual}, the file says ${expected}: the data is corrupt`,
+  unsupportedDtype: (path: string, dtype: string) => `Unsupported dtype ${quote(dtype)} at ${path}`,
   // api, io, formats
   unknownFormat: (name: string, known: readonly string[]) =>
     `Unknown format ${quote(name)}; expected one of ${list(known)}`,
@@ -80,5 +101,7 @@ export const MESSAGES = {
   notFound: (name: string, available: readonly string[]) =>
     `No histogram named ${quote(name)}; the file has ${available.length ? list(available.map((a) => quote(a))) : 'no histograms'}`,
   emptySelection: () => 'Nothing to write: the selection is empty',
+  extrasDropped: (format: string, keys: readonly string[]) =>
+    `Format ${quote(format)} cannot hold the top-level section(s) ${list(keys.map((k) => quote(k)))}; they are not written (use the native .hsb or .hsj format to keep them)`,
   io: (op: string, file: string, reason: string) => `Cannot ${op} ${file}: ${reason}`,
 } as const;

@@ -15,6 +15,8 @@ export interface RawDocument {
   resources: Map<string, NDArray>;
   /** Exact values of integer literals beyond ±2^53 in `json` (see {@link parseJson}). */
   exact?: ExactIntegers;
+  /** Top-level sections beside the histograms (see {@link HistDocument.extras}), for codecs that keep them. */
+  extras?: Record<string, unknown>;
 }
 
 /**

@@ -12,6 +12,7 @@ import { PROJECT_DIR, describeReference, ref } from './helpers/reference.js';
 import { requirePython } from './helpers/python.js';
 
 interface Manifest {
+  native: Record<string, { sha256: string; same_as: string }>;
   files: Record<string, { sha256: string; histograms: Record<string, { storage: string; layout: string; shape: number[]; sums: Record<string, { total: number; nan_count: number }> }> }>;
 }
 const FIXTURES = join(PROJECT_DIR, 'fixtures');
@@ -35,6 +36,19 @@ describe('bundled fixtures', () => {
         expect(Number(got.total)).toBe(s.total);
         expect(got.nanCount).toBe(s.nan_count);
       }
+    }
+  });
+});
+
+describe('bundled native fixtures', () => {
+  it.each(Object.keys(manifest.native))('%s matches its sha256 and holds the same sums as its JSON twin', async (file) => {
+    const entry = manifest.native[file]!;
+    expect(createHash('sha256').update(readFileSync(join(FIXTURES, file))).digest('hex')).toBe(entry.sha256);
+    const doc = await readDocument(join(FIXTURES, file));
+    const twin = manifest.files[entry.same_as]!;
+    for (const [name, expected] of Object.entries(twin.histograms)) {
+      const sums = storageSums(doc.histograms.get(name)!);
+      for (const [field, s] of Object.entries(expected.sums)) expect(Number(sums[field as keyof typeof sums]!.total)).toBe(s.total);
     }
   });
 });

@@ -189,8 +189,8 @@ describe('our schema files', () => {
   const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.schema.json')).sort();
   const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { $id: string; $schema: string };
 
-  it('are the two histogram schemas', () => {
-    expect(files).toEqual(['histogram/1/histogram.schema.json', 'histogram/1/histograms.schema.json']);
+  it('are the histogram schemas and the native envelope schema', () => {
+    expect(files).toEqual(['histogram/1/histogram.schema.json', 'histogram/1/histograms.schema.json', 'native/1/native.schema.json']);
   });
 
   it.each(files)('%s is a valid draft 2020-12 schema', (f) => {
@@ -206,5 +206,6 @@ describe('our schema files', () => {
     for (const f of files) expect(typeof ajv.getSchema(read(f).$id)).toBe('function');
     expect(getSchema('histogram')).toStrictEqual(read('histogram/1/histogram.schema.json'));
     expect(getSchema('histograms')).toStrictEqual(read('histogram/1/histograms.schema.json'));
+    expect(getSchema('native')).toStrictEqual(read('native/1/native.schema.json'));
   });
 });

@@ -32,6 +32,8 @@ export interface EncodedFile {
 export interface EncodeOptions {
   /** JSON codecs: how to write NaN/±Infinity (default `python`). */
   nonFinite?: NonFinitePolicy;
+  /** `.hsj`: arrays smaller than this many bytes are embedded as base64 in the JSON (default 4096). */
+  hsjInlineBelow?: number;
 }
 
 /** What a codec gets when encoding. */
@@ -49,6 +51,8 @@ export interface Codec {
   readonly extensions: readonly string[];
   /** Where the model should put arrays in the raw documents this codec encodes. */
   readonly arrays: ArrayPlacement;
+  /** Does the format keep {@link RawDocument.extras} (top-level sections beside the histograms)? */
+  readonly keepsExtras?: boolean;
   decode(bytes: Uint8Array, ctx: DecodeContext): Promise<RawDocument>;
   encode?(raw: RawDocument, ctx: EncodeContext): Promise<EncodedFile>;
   /**

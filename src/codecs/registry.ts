@@ -7,6 +7,7 @@
 import { HistSerialError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
 import type { Codec, CodecEntry } from './codec.js';
+import { HSB_ENTRY, HSJ_ENTRY } from './native-entry.js';
 import { UHI_JSON_ENTRY } from './uhi-json-entry.js';
 
 /** A set of codecs. Sniffing tries entries in registration order: register specific formats first. */
@@ -98,5 +99,10 @@ export class CodecRegistry {
  * ```
  */
 export function createDefaultRegistry(): CodecRegistry {
-  return new CodecRegistry([UHI_JSON_ENTRY]);
+  return new CodecRegistry([
+    // formats with magic bytes first, then JSON flavours from the most specific to uhi's plain JSON
+    HSB_ENTRY,
+    HSJ_ENTRY,
+    UHI_JSON_ENTRY,
+  ]);
 }

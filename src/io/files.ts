@@ -135,10 +135,10 @@ const chunks = (b: Bytes): readonly Uint8Array[] => (b instanceof Uint8Array ? [
  * await writeDocument('out.json', doc);
  * ```
  */
-export async function writeDocument(path: string, doc: HistDocument, options: EncodeDocumentOptions = {}): Promise<{ format: string; bytes: number }> {
+export async function writeDocument(path: string, doc: HistDocument, options: EncodeDocumentOptions = {}): Promise<WriteResult> {
   const registry = options.registry ?? createDefaultRegistry();
   const format = registry.detectOutput(path, options.format).name;
-  const { codec, raw } = await prepareEncode(doc, { ...options, registry, format, file: path });
+  const { codec, raw, warnings } = await prepareEncode(doc, { ...options, registry, format, file: path });
   const ctx = { options: options.options ?? {}, file: path };
   if (codec.encodeFile) {
     const tmp = tempPathFor(path);
@@ -149,7 +149,7 @@ export async function writeDocument(path: string, doc: HistDocument, options: En
       await unlink(tmp).catch(() => undefined);
       throw ioError('write', path, err);
     }
-    return { format, bytes: await fileSize(path) };
+    return { format, bytes: await fileSize(path), warnings };
   }
   const out = await codec.encode!(raw, ctx);
   let total = 0;
@@ -163,7 +163,16 @@ export async function writeDocument(path: string, doc: HistDocument, options: En
   } catch (err) {
     throw ioError('write', path, err);
   }
-  return { format, bytes: total + chunks(out.main).reduce((n, c) => n + c.length, 0) };
+  return { format, bytes: total + chunks(out.main).reduce((n, c) => n + c.length, 0), warnings };
+}
+
+/** What {@link writeDocument} wrote. */
+export interface WriteResult {
+  format: string;
+  /** Bytes written, sidecars included. */
+  bytes: number;
+  /** What could not be written (e.g. sections the format cannot hold). */
+  warnings: Issue[];
 }
 
 /** Options of {@link convertFile}. */
@@ -183,6 +192,7 @@ export interface ConvertResult {
   to: string;
   histograms: string[];
   bytes: number;
+  warnings: Issue[];
 }
 
 /**
@@ -203,5 +213,13 @@ export async function convertFile(input: string, output: string, options: Conver
     format: to,
     ...(options.options ? { options: options.options } : {}),
   });
-  return { input, output, from: report.format!, to, histograms: [...report.document.histograms.keys()], bytes: written.bytes };
+  return {
+    input,
+    output,
+    from: report.format!,
+    to,
+    histograms: [...report.document.histograms.keys()],
+    bytes: written.bytes,
+    warnings: written.warnings,
+  };
 }

@@ -66,7 +66,8 @@ export function fromUHI(raw: RawDocument, options: FromUHIOptions = {}): FromUHI
     if (built) histograms.set(name, built);
   }
   const failed = issues.some((i) => i.severity === 'error');
-  return failed ? { issues } : { document: { histograms }, issues };
+  if (failed) return { issues };
+  return { document: raw.extras ? { histograms, extras: raw.extras } : { histograms }, issues };
 }
 
 /** What an array is for: decides the dtype of inline data and the checks. */

@@ -20,6 +20,12 @@ export interface Histogram {
 /** A set of named histograms: what one UHI file, zip or HDF5 group holds. Insertion order is kept. */
 export interface HistDocument {
   histograms: Map<string, Histogram>;
+  /**
+   * Top-level sections beside the histograms, kept verbatim as JSON by the formats that can hold
+   * them (the native container): `extensions` (glTF-style, by extension name), and the fit side
+   * (`hs3`, `fit_results`). Formats that cannot hold them drop them with a warning.
+   */
+  extras?: Record<string, unknown>;
 }
 
 /** Make a document from `[name, histogram]` pairs or a record. */

@@ -48,7 +48,7 @@ export function toUHI(doc: HistDocument, options: ToUHIOptions = {}): RawDocumen
   };
   const json: Record<string, unknown> = {};
   for (const [name, h] of doc.histograms) json[name] = histogramToUHI(name, h, place, options.stamp ?? true);
-  return { json, resources };
+  return doc.extras ? { json, resources, extras: doc.extras } : { json, resources };
 }
 
 type Place = (key: string, arr: NDArray) => unknown;

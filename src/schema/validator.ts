@@ -9,14 +9,16 @@ import { MESSAGES } from '../messages.js';
 import {
   HISTOGRAM_1_HISTOGRAM_SCHEMA,
   HISTOGRAM_1_HISTOGRAMS_SCHEMA,
+  NATIVE_1_NATIVE_SCHEMA,
 } from '../types/generated/schemas.js';
 
 /** Names of the schemas the library validates against. */
-export type SchemaName = 'histogram' | 'histograms';
+export type SchemaName = 'histogram' | 'histograms' | 'native';
 
 const SCHEMAS: Record<SchemaName, { $id: string }> = {
   histogram: HISTOGRAM_1_HISTOGRAM_SCHEMA,
   histograms: HISTOGRAM_1_HISTOGRAMS_SCHEMA,
+  native: NATIVE_1_NATIVE_SCHEMA,
 };
 
 let ajv: Ajv2020 | undefined;

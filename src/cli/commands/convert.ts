@@ -25,6 +25,7 @@ export function convertCommand(ctx: CliContext): Command {
         ...(opts.select ? { select: opts.select } : {}),
         options: { nonFinite: opts.nonFinite },
       });
+      for (const w of result.warnings) ctx.stderr(`warning [${w.code}]: ${w.message}\n`);
       if (!opts.quiet) {
         ctx.stdout(
           `${result.input} (${result.from}) -> ${result.output} (${result.to}): ${result.histograms.length} histogram(s) [${result.histograms.join(', ')}], ${result.bytes} bytes\n`,

@@ -634,3 +634,172 @@ export const HISTOGRAM_1_HISTOGRAMS_SCHEMA = {
   }
 } as const;
 
+/** `schema/native/1/native.schema.json` */
+export const NATIVE_1_NATIVE_SCHEMA = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://hist-serial.github.io/schema/native/1/native.schema.json",
+  "title": "NativeEnvelope",
+  "description": "The JSON part of hist-serial's native container (.hsb single file, .hsj split): histograms in the UHI layout whose arrays are keys of buffer views, plus the buffers and views that hold the bytes, room for the fit side and for extensions. See spec.md, section 4.4.",
+  "type": "object",
+  "required": [
+    "asset",
+    "histograms",
+    "buffers",
+    "bufferViews"
+  ],
+  "additionalProperties": false,
+  "properties": {
+    "asset": {
+      "title": "Asset",
+      "type": "object",
+      "required": [
+        "format",
+        "version"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "format": {
+          "const": "hist-serial"
+        },
+        "version": {
+          "type": "string",
+          "pattern": "^[0-9]+\\.[0-9]+$",
+          "description": "major.minor of this container layout; readers refuse a newer major version"
+        },
+        "generator": {
+          "type": "string",
+          "description": "The software that wrote the file"
+        }
+      }
+    },
+    "histograms": {
+      "type": "object",
+      "description": "name -> histogram (UHI layout); every array position holds the name of a buffer view",
+      "additionalProperties": {
+        "$ref": "../../histogram/1/histogram.schema.json"
+      }
+    },
+    "buffers": {
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/buffer"
+      }
+    },
+    "bufferViews": {
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/bufferView"
+      }
+    },
+    "hs3": {
+      "type": "object",
+      "description": "An HS3 statistical model, kept verbatim (validated by the fit side)"
+    },
+    "fit_results": {
+      "type": "object",
+      "description": "Fit results by name, kept verbatim (validated by the fit side)"
+    },
+    "extensionsUsed": {
+      "type": "array",
+      "items": {
+        "type": "string"
+      },
+      "uniqueItems": true
+    },
+    "extensionsRequired": {
+      "type": "array",
+      "items": {
+        "type": "string"
+      },
+      "uniqueItems": true,
+      "description": "Extensions a reader must understand; hist-serial refuses files that require one it does not know"
+    },
+    "extensions": {
+      "type": "object",
+      "description": "Extension data by extension name; kept on round trip"
+    }
+  },
+  "$defs": {
+    "buffer": {
+      "title": "Buffer",
+      "type": "object",
+      "required": [
+        "byteLength"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "byteLength": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "uri": {
+          "type": "string",
+          "description": "Absent: the binary chunk of the .hsb file. Otherwise a relative path to a sidecar file in the same folder, or a data: URI (base64)."
+        }
+      }
+    },
+    "bufferView": {
+      "title": "BufferView",
+      "type": "object",
+      "required": [
+        "name",
+        "buffer",
+        "byteOffset",
+        "byteLength",
+        "dtype",
+        "shape"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The key histograms use to reference this array"
+        },
+        "buffer": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "byteOffset": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Multiple of 64 within the buffer (binary chunk offsets are multiples of 64 too)"
+        },
+        "byteLength": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "dtype": {
+          "enum": [
+            "|b1",
+            "|i1",
+            "|u1",
+            "<i2",
+            "<u2",
+            "<i4",
+            "<u4",
+            "<i8",
+            "<u8",
+            "<f4",
+            "<f8"
+          ],
+          "description": "numpy descr; always little-endian"
+        },
+        "shape": {
+          "type": "array",
+          "items": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "crc32": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 4294967295,
+          "description": "CRC-32 (zlib) of the view's bytes"
+        }
+      }
+    }
+  }
+} as const;
+
