@@ -27,6 +27,8 @@ export interface DecodeOptions {
   file?: string;
   /** Name for a histogram stored directly at the top level (default: the file's stem, else `histogram`). */
   singleName?: string;
+  /** Verify stored checksums (default true). Turning it off trades corruption detection for speed. */
+  verifyChecksums?: boolean;
 }
 
 /** Result of {@link checkBytes}: every issue, and the document when there was no error. */
@@ -69,7 +71,7 @@ export async function decodeWith(
   try {
     entry = registry.detectInput(head.subarray(0, SNIFF_BYTES), file, options.format);
     const codec = await registry.load(entry.name);
-    raw = await decode(codec, { file, limits, ...extraContext });
+    raw = await decode(codec, { file, limits, verifyChecksums: options.verifyChecksums ?? true, ...extraContext });
   } catch (err) {
     if (err instanceof ValidationError) return { issues: [...err.issues] };
     if (err instanceof HistSerialError) return { issues: [issue(err.code, err.path, err.message)] };

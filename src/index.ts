@@ -30,6 +30,8 @@ export { validateSchema, getSchema, type SchemaName } from './schema/validator.j
 export type { Bytes, Codec, CodecEntry, DecodeContext, EncodeContext, EncodedFile, EncodeOptions } from './codecs/codec.js';
 export { SNIFF_BYTES } from './codecs/codec.js';
 export { CodecRegistry, createDefaultRegistry } from './codecs/registry.js';
+export { decodeNpy, encodeNpy, npyHeader, parseNpyHeader, type NpyHeader } from './codecs/npy.js';
+export { BSON_FORMAT_TAG, BSON_MAX_BYTES } from './codecs/bson-entry.js';
 export {
   checkBytes,
   concatBytes,

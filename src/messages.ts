@@ -88,6 +88,44 @@ export const MESSAGES = {
   checksum: (path: string, expected: number, actual: number) =>
     `CRC-32 of the buffer view at ${path} is ${actual}, the file says ${expected}: the data is corrupt`,
   unsupportedDtype: (path: string, dtype: string) => `Unsupported dtype ${quote(dtype)} at ${path}`,
+  // BSON (spec.md 4.3)
+  bsonTooLarge: (bytes: number, limit: number) =>
+    `The BSON document would be ${bytes} bytes; BSON's int32 lengths allow at most ${limit}. Write a .zip, .hsb or .h5 file instead (or fewer histograms per file)`,
+  bsonCannotEncode: (path: string, why: string) => `Cannot write ${at(path)} as BSON: ${why}`,
+  bsonKeyNul: (path: string) => `Cannot write ${at(path)} as BSON: its name contains a NUL character, which BSON keys cannot hold`,
+  bsonReservedKey: (path: string, key: string) =>
+    `Cannot write ${at(path)} as BSON: the bson library reserves the key ${quote(key)} for its own types`,
+  bsonArrayBytes: (path: string, dtype: string, shape: readonly number[], bytes: number, expected: number) =>
+    `Array at ${path} has ${bytes} bytes of data; dtype ${quote(dtype)} and shape [${list(shape)}] need ${expected}`,
+  bsonBigEndianPlatform: () => 'hist-serial BSON arrays are little-endian; this platform is big-endian and is not supported',
+  bsonTooShort: (bytes: number) => `Invalid BSON: the input has ${bytes} bytes; a BSON document has at least 5`,
+  bsonBadLength: (declared: number) => `Invalid BSON: the document declares a length of ${declared} bytes; a BSON document has at least 5`,
+  bsonTruncated: (declared: number, bytes: number) =>
+    `Invalid BSON: the document declares ${declared} bytes but the input has only ${bytes}; the file is truncated`,
+  bsonTrailing: (declared: number, bytes: number) =>
+    `Invalid BSON: the document declares ${declared} bytes but the input has ${bytes}; ${bytes - declared} unexpected bytes follow it`,
+  bsonBadEnd: (path: string) => `Invalid BSON: the document at ${at(path)} does not end with a NUL byte where its length says it ends`,
+  bsonEarlyEnd: (path: string, offset: number, expected: number) =>
+    `Invalid BSON: the document at ${at(path)} ends at byte ${offset}, before the end its length declares (byte ${expected})`,
+  bsonBadKey: (path: string) => `Invalid BSON: an element name in the document at ${at(path)} runs past the end of the document`,
+  bsonBadKeyUtf8: (path: string) => `Invalid BSON: an element name in the document at ${at(path)} is not valid UTF-8`,
+  bsonPastEnd: (path: string, declared: number, available: number) =>
+    `Invalid BSON: the element at ${path} needs ${declared} bytes but only ${Math.max(available, 0)} remain in its enclosing document`,
+  bsonBadString: (path: string) => `Invalid BSON: the string at ${path} does not end with a NUL byte`,
+  bsonUnexpectedBinary: (path: string) =>
+    `Invalid hist-serial BSON: binary data at ${path}; binary data belongs only in /buffers/{key}/data`,
+  bsonBinarySubtype: (path: string, subtype: number) =>
+    `Invalid hist-serial BSON: the Binary at ${path} has subtype ${subtype}; array data is subtype 0 (generic binary)`,
+  bsonUnsupportedType: (path: string, type: number, name: string | undefined) =>
+    `Invalid hist-serial BSON: element type 0x${type.toString(16).padStart(2, '0')}${name ? ` (${name})` : ''} at ${path}; expected JSON-like values (double, string, document, array, boolean, null, int32, int64) and Binary array data`,
+  bsonTooDeep: (limit: number, path: string) => `BSON nesting deeper than ${limit} levels at ${path}; histogram documents need far fewer`,
+  bsonInvalid: (reason: string) => `Invalid BSON: ${reason}`,
+  bsonNotOurs: (found: string) => `Not a hist-serial BSON document: its format element is ${found}, expected "hist-serial-bson"`,
+  bsonUnsupportedVersion: (found: number, supported: number) =>
+    `hist-serial BSON layout version ${found} is newer than this hist-serial reads (up to ${supported})`,
+  bsonEnvelope: (path: string, what: string) => `Invalid hist-serial BSON: ${at(path)} ${what}`,
+  bsonUnknownDtype: (path: string, found: string, known: readonly string[]) =>
+    `Unknown dtype ${found} at ${path}; hist-serial BSON stores little-endian ${list(known)}`,
   // api, io, formats
   unknownFormat: (name: string, known: readonly string[]) =>
     `Unknown format ${quote(name)}; expected one of ${list(known)}`,
@@ -104,4 +142,56 @@ export const MESSAGES = {
   extrasDropped: (format: string, keys: readonly string[]) =>
     `Format ${quote(format)} cannot hold the top-level section(s) ${list(keys.map((k) => quote(k)))}; they are not written (use the native .hsb or .hsj format to keep them)`,
   io: (op: string, file: string, reason: string) => `Cannot ${op} ${file}: ${reason}`,
+  invalidOption: (option: string, value: unknown, expected: string) => `Invalid option ${option} = ${quote(value)}; expected ${expected}`,
+  // .npy arrays (numpy's format); `what` names the array, e.g. zip member "h_storage_values.npy"
+  npyMagic: (what: string) => `${what} is not a .npy array: it does not start with the magic string "\\x93NUMPY"`,
+  npyVersion: (what: string, major: number, minor: number) => `${what} has .npy format version ${major}.${minor}; expected 1.0, 2.0 or 3.0`,
+  npyHeaderCut: (what: string) => `Malformed .npy header in ${what}: the data end inside the header length field`,
+  npyHeaderShort: (what: string, declared: number, have: number) => `Malformed .npy header in ${what}: the header declares ${declared} bytes, only ${have} are present`,
+  npyHeaderNotUtf8: (what: string) => `Malformed .npy header in ${what}: a version 3.0 header must be UTF-8 text`,
+  npyHeaderNotDict: (what: string) => `Malformed .npy header in ${what}: the header is not a Python dict literal`,
+  npyHeaderKeys: (what: string, keys: readonly string[]) => `Malformed .npy header in ${what}: it has the keys ${keys.length ? list(keys.map((k) => `'${k}'`)) : 'none'}; expected exactly 'descr', 'fortran_order' and 'shape'`,
+  npyFortranOrder: (what: string) => `Malformed .npy header in ${what}: 'fortran_order' must be True or False`,
+  npyShape: (what: string) => `Malformed .npy header in ${what}: 'shape' must be a tuple of non-negative integers`,
+  npyDescr: (what: string) => `Malformed .npy header in ${what}: 'descr' must be a dtype string such as '<f8'`,
+  npySyntax: (what: string, problem: string, at: number) => `Malformed .npy header in ${what}: ${problem} at character ${at} of the header`,
+  npyDtype: (what: string, descr: unknown) => `${what} has dtype ${quote(descr)}, which hist-serial does not read; expected b1, i1…i8, u1…u8, f4 or f8 in any byte order`,
+  npySize: (what: string, shape: readonly number[], itemsize: number, available: number) => `${what} declares shape (${list(shape)}) of ${itemsize}-byte items, but holds ${available} bytes of data; expected exactly ${shape.reduce((a, b) => a * b, itemsize)}`,
+  // zip archives
+  zipTooShort: (size: number) => `Not a zip archive: ${size} bytes cannot hold the 22-byte end of central directory record`,
+  zipNoEnd: () => 'Not a zip archive, or a truncated one: no end of central directory record in the last 64 KiB',
+  zipOutOfRange: (end: number, size: number) => `Truncated or corrupt zip archive: it needs bytes up to ${end}, the archive has ${size}`,
+  zipFileShrank: (at: number) => `Truncated zip archive: the file ended at ${at} bytes while being read (did it change?)`,
+  zipBeyond53: () => 'Corrupt zip archive: a 64-bit size or offset is beyond 2^53',
+  zipLocatorDangling: () => 'Corrupt zip archive: the ZIP64 end of central directory locator points to no ZIP64 end record',
+  zipSplit: () => 'The zip archive spans several disks; split archives are not read',
+  zipDirectoryPastEnd: (size: number, offset: number, end: number) => `Corrupt zip archive: the central directory (${size} bytes at ${offset}) runs past its end record at ${end}`,
+  zipTooManyMembers: (count: number, size: number) => `Corrupt zip archive: ${count} members cannot fit in a ${size}-byte central directory`,
+  zipDirectoryEntry: (k: number) => `Corrupt zip archive: central directory entry ${k} is not where the directory says, or runs past it`,
+  zipNameNotUtf8: () => 'Corrupt zip archive: a member name flagged UTF-8 is not valid UTF-8',
+  zipZip64Extra: (member: string) => `Corrupt zip archive: member ${quote(member)} has sizes or offsets saturated at 0xFFFFFFFF without a ZIP64 extra field holding them`,
+  zipOverlap: (member: string, other: string | undefined) => `Corrupt zip archive: member ${quote(member)} ${other === undefined ? 'runs into the central directory' : `overlaps member ${quote(other)}`}`,
+  zipStoredSizes: (member: string, compressed: number, size: number) => `Corrupt zip archive: member ${quote(member)} is stored with ${compressed} bytes but declares ${size}`,
+  zipNoLocalHeader: (member: string, offset: number) => `Corrupt zip archive: member ${quote(member)} has no local header at offset ${offset}`,
+  zipLocalName: (member: string) => `Corrupt zip archive: the local header of member ${quote(member)} names another file`,
+  zipInflateInvalid: (member: string, reason: string) => `Corrupt zip archive: the DEFLATE data of member ${quote(member)} are invalid (${reason})`,
+  zipInflateShort: (member: string, got: number, declared: number) => `Corrupt zip archive: member ${quote(member)} inflates to ${got} bytes but declares ${declared}`,
+  zipNpyTooLong: (what: string, declared: number, size: number) => `Malformed .npy header in ${what}: the header declares ${declared} bytes, the member has ${size}`,
+  zipUnsupported: (member: string, feature: string) => `Zip member ${quote(member)} uses ${feature}, which hist-serial does not read (STORE and DEFLATE, no encryption)`,
+  zipEncrypted: () => 'encryption',
+  zipMethod: (method: number) => `compression method ${method}`,
+  zipUnsafeName: (name: string) => `Zip member name ${quote(name)} is not a plain relative path inside the archive (absolute paths, "..", backslashes and NUL are refused)`,
+  zipDuplicate: (name: string) => `Zip archive lists member ${quote(name)} more than once`,
+  zipCrc: (member: string, expected: number, actual: number) => `CRC-32 mismatch in zip member ${quote(member)}: the directory says 0x${expected.toString(16).padStart(8, '0')}, the data have 0x${actual.toString(16).padStart(8, '0')}; the archive is corrupt`,
+  zipRatio: (member: string, declared: number, compressed: number) => `Zip member ${quote(member)} declares ${declared} bytes from ${compressed} compressed bytes, more than DEFLATE can produce (1032:1); refused as a zip bomb or a corrupt archive`,
+  zipInflateOverflow: (member: string, declared: number) => `Zip member ${quote(member)} inflates to more than its declared ${declared} bytes; refused as a zip bomb or a corrupt archive`,
+  zipMemberTooLarge: (member: string, bytes: number, limit: number) => `Zip member ${quote(member)} of ${bytes} bytes is larger than the limit of ${limit} bytes (raise it with the maxInputBytes option)`,
+  zipNoHistogram: () => 'The zip archive holds no histogram: a UHI zip has one NAME.json member per histogram',
+  zipHistogramTwice: (name: string, first: string, second: string) => `Members ${quote(first)} and ${quote(second)} both hold histogram ${quote(name)}`,
+  zipMemberName: (name: string, reason: string) => `Cannot name a zip member after ${quote(name)}: ${reason}`,
+  zipNameSurrogate: () => 'it contains an unpaired UTF-16 surrogate',
+  zipNameTooLong: (bytes: number) => `its UTF-8 form is ${bytes} bytes, more than 65535`,
+  zipNameTaken: () => 'another member already has this name',
+  zipMember: (member: string) => `zip member ${quote(member)}`,
+  inZipMember: (member: string, message: string) => `In zip member ${quote(member)}: ${message}`,
 } as const;

@@ -108,7 +108,7 @@ describe('hist-serial (process)', () => {
 
   it('a file that is no known format is invalid input (1)', () => {
     const junk = join(dir, 'junk.json');
-    writeFileSync(junk, 'PK\u0003\u0004 not really');
+    writeFileSync(junk, 'GIF89a not really');
     const r = runBuiltCli(['convert', junk, join(dir, 'x.json')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[UNKNOWN_FORMAT]');

@@ -254,3 +254,23 @@ describe('corrupt and hostile .hsb input', () => {
     expect(await issuesOf(b)).toEqual([['MISSING_ARRAY', '/h/storage/values']]);
   });
 });
+
+describe('checksum options', () => {
+  it('checksums: false writes no crc32; verifyChecksums: false reads corrupt data without complaint', async () => {
+    const doc = createDocument({ h: hist(100) });
+    const plain = Buffer.from(await encodeDocument(doc, { format: 'hsb', options: { checksums: false } }));
+    const jsonLength = Number(plain.readBigUInt64LE(16));
+    const env = JSON.parse(plain.subarray(32, 32 + jsonLength).toString('utf8'));
+    expect(env.bufferViews.every((v: { crc32?: number }) => v.crc32 === undefined)).toBe(true);
+
+    const withCrc = Buffer.from(await encodeDocument(doc, { format: 'hsb' }));
+    withCrc[withCrc.length - 200]! ^= 0x10;
+    expect((await checkBytes(withCrc)).issues[0]!.code).toBe('CHECKSUM_MISMATCH');
+    const unchecked = await checkBytes(withCrc, { verifyChecksums: false });
+    expect(unchecked.issues).toEqual([]);
+    const path = join(dir, 'corrupt.hsb');
+    writeFileSync(path, withCrc);
+    expect((await checkFile(path)).issues[0]!.code).toBe('CHECKSUM_MISMATCH');
+    expect((await checkFile(path, { verifyChecksums: false })).valid).toBe(true);
+  });
+});

@@ -12,6 +12,8 @@ export interface DecodeContext {
   /** Name of the file being read, for messages. */
   file?: string;
   limits: Limits;
+  /** Verify stored checksums (CRC-32 of .hsb/.hsj views, zip members); default true. */
+  verifyChecksums?: boolean;
   /**
    * Read a file that the main file references by a relative URI (split formats). Supplied by the IO
    * layer, which refuses absolute paths, `..` and schemes; absent when decoding bare bytes.
@@ -34,6 +36,12 @@ export interface EncodeOptions {
   nonFinite?: NonFinitePolicy;
   /** `.hsj`: arrays smaller than this many bytes are embedded as base64 in the JSON (default 4096). */
   hsjInlineBelow?: number;
+  /** Native container: write a CRC-32 per array (default true; readers verify it). */
+  checksums?: boolean;
+  /** Zip: store members uncompressed (default: fastest, arrays read in place) or DEFLATE them. */
+  zipCompression?: 'store' | 'deflate';
+  /** Zip with DEFLATE: zlib level 0–9 (default 6, zlib's and Python's default). */
+  zipLevel?: number;
 }
 
 /** What a codec gets when encoding. */

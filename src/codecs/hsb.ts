@@ -29,6 +29,8 @@ import { decodeUtf8 } from './uhi-json.js';
 export const HSB_MAGIC = Object.freeze([0x89, 0x48, 0x53, 0x42, 0x0d, 0x0a, 0x1a, 0x0a]);
 export const HSB_HEADER_BYTES = 32;
 const HSB_VERSION = 1;
+/** Files smaller than this are read whole; larger ones array by array. */
+export const WHOLE_FILE_BELOW = 1024 ** 3;
 
 interface Header {
   jsonLength: number;
@@ -62,7 +64,7 @@ async function loadBuffers(env: Envelope, ctx: DecodeContext, binary: (length: n
 }
 
 function encode(raw: RawDocument, ctx: EncodeContext): EncodedFile {
-  const { views, bufferLengths } = planViews(raw, () => 0);
+  const { views, bufferLengths } = planViews(raw, () => 0, ctx.options.checksums ?? true);
   const binLength = align(bufferLengths[0] ?? 0);
   const env = buildEnvelope(raw, [{ byteLength: binLength }], views);
   const json = stringifyJson(env, { nonFinite: ctx.options.nonFinite ?? 'python', indent: '' });
@@ -90,14 +92,23 @@ export const HSB_CODEC: Codec = {
     const env = parseEnvelope(decodeUtf8(bytes.subarray(HSB_HEADER_BYTES, HSB_HEADER_BYTES + h.jsonLength)), ctx.limits.maxJsonDepth);
     const start = HSB_HEADER_BYTES + h.jsonLength;
     const buffers = await loadBuffers(env, ctx, () => bytes.subarray(start, start + h.binLength));
-    return envelopeToRaw(env, buffers);
+    return envelopeToRaw(env, buffers, ctx.verifyChecksums ?? true);
   },
 
-  /** Reads the header and JSON, then each array straight into its own typed array (no whole-file buffer). */
+  /**
+   * Files up to {@link WHOLE_FILE_BELOW} are read in one call and decoded with zero-copy views (the
+   * fastest path); larger ones (and those over 4 GiB, which no Buffer can hold) read the header and
+   * JSON, then each array straight into its own typed array.
+   */
   async decodeFile(path, ctx) {
     const handle = await open(path, 'r');
     try {
       const { size } = await handle.stat();
+      if (size < WHOLE_FILE_BELOW) {
+        const bytes = new Uint8Array(size);
+        await readFully(handle, bytes, 0);
+        return await HSB_CODEC.decode(bytes, ctx);
+      }
       const head = new Uint8Array(HSB_HEADER_BYTES);
       await handle.read(head, 0, HSB_HEADER_BYTES, 0);
       const h = readHeader(head, size, ctx.limits.maxInputBytes);

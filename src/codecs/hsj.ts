@@ -29,7 +29,7 @@ export const HSJ_CODEC: Codec = {
   async decode(bytes, ctx) {
     const env = parseEnvelope(decodeUtf8(bytes), ctx.limits.maxJsonDepth);
     const buffers = await Promise.all(env.buffers.map((b, i) => loadUriBuffer(b, i, ctx)));
-    return envelopeToRaw(env, buffers);
+    return envelopeToRaw(env, buffers, ctx.verifyChecksums ?? true);
   },
 
   async encode(raw, ctx) {
@@ -38,7 +38,7 @@ export const HSJ_CODEC: Codec = {
     const hasLarge = [...raw.resources.values()].some((a) => a.data.byteLength >= inlineBelow);
     const SIDECAR = 0;
     const EMBEDDED = hasLarge ? 1 : 0;
-    const { views, bufferLengths } = planViews(raw, (_key, n) => (n >= inlineBelow ? SIDECAR : EMBEDDED));
+    const { views, bufferLengths } = planViews(raw, (_key, n) => (n >= inlineBelow ? SIDECAR : EMBEDDED), ctx.options.checksums ?? true);
     const buffers: BufferDef[] = [];
     const sidecars = new Map<string, Bytes>();
     if (hasLarge) {

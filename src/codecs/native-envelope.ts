@@ -56,7 +56,11 @@ export interface PlannedView {
  * Lay the raw document's arrays out: `assign(key, byteLength)` says which buffer a view goes to;
  * views are aligned within their buffer, checksummed, and described in order.
  */
-export function planViews(raw: RawDocument, assign: (key: string, byteLength: number) => number): { views: PlannedView[]; bufferLengths: number[] } {
+export function planViews(
+  raw: RawDocument,
+  assign: (key: string, byteLength: number) => number,
+  checksums = true,
+): { views: PlannedView[]; bufferLengths: number[] } {
   const bufferLengths: number[] = [];
   const views: PlannedView[] = [];
   for (const [name, arr] of raw.resources) {
@@ -64,7 +68,9 @@ export function planViews(raw: RawDocument, assign: (key: string, byteLength: nu
     const buffer = assign(name, bytes.length);
     const byteOffset = align(bufferLengths[buffer] ?? 0);
     bufferLengths[buffer] = byteOffset + bytes.length;
-    views.push({ def: { name, buffer, byteOffset, byteLength: bytes.length, dtype: toDescr(arr.dtype), shape: [...arr.shape], crc32: crc32(bytes) }, bytes });
+    const def: BufferViewDef = { name, buffer, byteOffset, byteLength: bytes.length, dtype: toDescr(arr.dtype), shape: [...arr.shape] };
+    if (checksums) def.crc32 = crc32(bytes);
+    views.push({ def, bytes });
   }
   return { views, bufferLengths: bufferLengths.map((n) => n ?? 0) };
 }
@@ -124,14 +130,14 @@ export function checkBufferLengths(env: Envelope, buffers: readonly (Uint8Array 
 }
 
 /** Verify a view's checksum (when it has one). */
-export function verifyChecksum(v: BufferViewDef, bytes: Uint8Array, path: string): void {
-  if (v.crc32 === undefined) return;
+export function verifyChecksum(v: BufferViewDef, bytes: Uint8Array, path: string, verify = true): void {
+  if (!verify || v.crc32 === undefined) return;
   const actual = crc32(bytes);
   if (actual !== v.crc32) throw new HistSerialError('CHECKSUM_MISMATCH', MESSAGES.checksum(path, v.crc32, actual), { path });
 }
 
 /** The raw document of an envelope, given the bytes of each buffer. Checks every bound, size and checksum. */
-export function envelopeToRaw(env: Envelope, buffers: readonly Uint8Array[]): RawDocument {
+export function envelopeToRaw(env: Envelope, buffers: readonly Uint8Array[], verify = true): RawDocument {
   checkBufferLengths(env, buffers);
   const resources = new Map<string, NDArray>();
   const seen = new Set<string>();
@@ -139,7 +145,7 @@ export function envelopeToRaw(env: Envelope, buffers: readonly Uint8Array[]): Ra
     const path = pointer('/bufferViews', i);
     const { dtype } = checkView(env, v, path, seen);
     const bytes = buffers[v.buffer]!.subarray(v.byteOffset, v.byteOffset + v.byteLength);
-    verifyChecksum(v, bytes, path);
+    verifyChecksum(v, bytes, path, verify);
     resources.set(v.name, arrayFromBytes(dtype, v.shape, bytes));
   });
   const extras = extrasOf(env);

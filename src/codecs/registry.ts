@@ -7,8 +7,10 @@
 import { HistSerialError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
 import type { Codec, CodecEntry } from './codec.js';
+import { BSON_ENTRY } from './bson-entry.js';
 import { HSB_ENTRY, HSJ_ENTRY } from './native-entry.js';
 import { UHI_JSON_ENTRY } from './uhi-json-entry.js';
+import { UHI_ZIP_ENTRY } from './zip-entry.js';
 
 /** A set of codecs. Sniffing tries entries in registration order: register specific formats first. */
 export class CodecRegistry {
@@ -102,6 +104,10 @@ export function createDefaultRegistry(): CodecRegistry {
   return new CodecRegistry([
     // formats with magic bytes first, then JSON flavours from the most specific to uhi's plain JSON
     HSB_ENTRY,
+    // BSON before zip: its 29-byte prefix at byte 4 cannot occur in a zip, but a BSON document of
+    // 0x04034b50 bytes starts with "PK\x03\x04" (spec.md 4.3)
+    BSON_ENTRY,
+    UHI_ZIP_ENTRY, // PK\x03\x04 (spec.md 4.2)
     HSJ_ENTRY,
     UHI_JSON_ENTRY,
   ]);
