@@ -24,11 +24,22 @@ function run(args) {
 
 const inputs = readdirSync(join(ROOT, 'fixtures')).filter((f) => f.endsWith('.json') && f !== 'manifest.json').sort();
 const outputs = [];
+// Every fixture into each binary container, and the first one back to JSON from each of them.
+const formats = ['.hsb', '.zip', '.bson', '.hsj'];
 for (const f of inputs) {
-  const out = join('demo-out', f);
-  run(['convert', join('fixtures', f), out]);
-  outputs.push(out);
+  const stem = f.replace(/\.json$/, '');
+  for (const ext of formats) {
+    const out = join('demo-out', stem + ext);
+    run(['convert', join('fixtures', f), out]);
+    outputs.push(out);
+  }
 }
-run(['validate', ...outputs]);
-run(['inspect', join('demo-out', '2d.regular-variable.weighted.json')]);
-console.log(`\ndemo ok: converted ${inputs.length} files into demo-out/`);
+const back = [];
+for (const ext of formats) {
+  const out = join('demo-out', `back-from${ext.replace('.', '-')}.json`);
+  run(['convert', join('demo-out', inputs[0].replace(/\.json$/, '') + ext), out]);
+  back.push(out);
+}
+run(['validate', ...outputs, ...back]);
+run(['inspect', join('demo-out', '2d.regular-variable.weighted.hsb')]);
+console.log(`\ndemo ok: converted ${inputs.length} fixtures into ${formats.join(' ')} and back, in demo-out/`);
