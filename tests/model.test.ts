@@ -94,3 +94,22 @@ describe('writer_info', () => {
     expect(h.writer_info).toEqual({ 'boost-histogram': { version: '1.6.1' } });
   });
 });
+
+describe('histogram names', () => {
+  it('"__proto__" is an ordinary histogram name in every format', async () => {
+    const { createDocument, decodeDocument, encodeDocument } = await import('../src/index.js');
+    const h = (v: number): Histogram => ({
+      axes: [],
+      storage: { type: 'double', layout: 'dense', arrays: { values: { dtype: 'f8', shape: [], data: new Float64Array([v]) } } },
+    });
+    const doc = createDocument([
+      ['__proto__', h(1.5)],
+      ['b', h(2.5)],
+    ]);
+    for (const format of ['uhi-json', 'uhi-zip', 'hsb', 'hsj', 'bson']) {
+      const back = await decodeDocument(await encodeDocument(doc, { format }));
+      expect([...back.histograms.keys()], format).toEqual(['__proto__', 'b']);
+      expect(back.histograms.get('__proto__')!.storage.arrays.values!.data[0], format).toBe(1.5);
+    }
+  });
+});

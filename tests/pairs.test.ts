@@ -3,7 +3,7 @@
  * process), on uhi's all.json (every storage type, sparse, 0-d-free), checked value for value.
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readDocument, type HistDocument } from '../src/index.js';
 import { runBuiltCli } from './helpers/cli.js';
 import { describeReference, ref } from './helpers/reference.js';

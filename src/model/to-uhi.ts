@@ -47,7 +47,10 @@ export function toUHI(doc: HistDocument, options: ToUHIOptions = {}): RawDocumen
     return key;
   };
   const json: Record<string, unknown> = {};
-  for (const [name, h] of doc.histograms) json[name] = histogramToUHI(name, h, place, options.stamp ?? true);
+  for (const [name, h] of doc.histograms) {
+    // defineProperty, not assignment: a histogram may be named "__proto__"
+    Object.defineProperty(json, name, { value: histogramToUHI(name, h, place, options.stamp ?? true), enumerable: true, writable: true, configurable: true });
+  }
   return doc.extras ? { json, resources, extras: doc.extras } : { json, resources };
 }
 
