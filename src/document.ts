@@ -9,7 +9,7 @@ import { createDefaultRegistry, type CodecRegistry } from './codecs/registry.js'
 import { HistSerialError, ValidationError, issue, type Issue } from './errors.js';
 import { resolveLimits, type Limits } from './limits.js';
 import { MESSAGES } from './messages.js';
-import { fromUHI } from './model/from-uhi.js';
+import { fromUHI, isSingleHistogram } from './model/from-uhi.js';
 import type { HistDocument, Histogram } from './model/histogram.js';
 import { toUHI } from './model/to-uhi.js';
 import type { RawDocument } from './raw.js';
@@ -46,9 +46,50 @@ export function rawToDocument(raw: RawDocument, options: { singleName?: string }
     const kind = json === null ? 'null' : Array.isArray(json) ? 'an array' : `a ${typeof json}`;
     return { issues: [issue('SCHEMA', '', MESSAGES.jsonNotObject(kind))] };
   }
-  const schemaIssues = validateSchema('histograms', json);
-  if (schemaIssues.length) return { issues: schemaIssues };
+  // ajv walks every element of inline arrays; the model checks them anyway, so validate a view with
+  // the big numeric arrays emptied, and only when that fails validate the original for exact issues.
+  if (validateSchema('histograms', withoutBulkArrays(json as Record<string, unknown>)).length) {
+    const schemaIssues = validateSchema('histograms', json);
+    if (schemaIssues.length) return { issues: schemaIssues };
+  }
   return fromUHI(raw, options);
+}
+
+const BULK_FIELDS = ['values', 'variances', 'counts', 'sum_of_weights', 'sum_of_weights_squared'];
+const BULK_MIN = 1024;
+
+/** Is `a` a (nested) array of numbers, all integers when `ints`? Iterative, stops at the first miss. */
+function isNumericArray(a: unknown[], ints: boolean): boolean {
+  const stack: unknown[][] = [a];
+  while (stack.length) {
+    const arr = stack.pop()!;
+    for (let i = 0; i < arr.length; i++) {
+      const v = arr[i];
+      if (typeof v === 'number') {
+        if (ints && !Number.isInteger(v)) return false;
+      } else if (Array.isArray(v)) stack.push(v);
+      else return false;
+    }
+  }
+  return true;
+}
+
+/** A shallow copy of a UHI JSON file in which large, provably numeric storage arrays are `[]`. */
+function withoutBulkArrays(json: Record<string, unknown>): unknown {
+  const lighten = (h: unknown): unknown => {
+    const storage = (h as { storage?: Record<string, unknown> } | null)?.storage;
+    if (typeof storage !== 'object' || storage === null) return h;
+    let light: Record<string, unknown> | undefined;
+    for (const f of BULK_FIELDS) {
+      const v = storage[f];
+      if (Array.isArray(v) && v.length >= BULK_MIN && isNumericArray(v, storage.type === 'int')) (light ??= { ...storage })[f] = [];
+    }
+    return light ? { ...(h as object), storage: light } : h;
+  };
+  if (isSingleHistogram(json)) return lighten(json);
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(json)) Object.defineProperty(out, name, { value: lighten(json[name]), enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 /**

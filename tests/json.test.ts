@@ -65,7 +65,7 @@ describe('stringifyJson', () => {
   const floats = new InlineArray({ dtype: 'f8', shape: [6], data: new Float64Array([1, 0.5, -0, NaN, Infinity, -Infinity]) });
 
   it('writes Python-compatible tokens by default, floats with a decimal point, -0 as -0.0', () => {
-    expect(text(stringifyJson({ v: floats }))).toBe('{\n  "v": [1.0, 0.5, -0.0, NaN, Infinity, -Infinity]\n}\n');
+    expect(text(stringifyJson({ v: floats }))).toBe('{\n  "v": [1.0,0.5,-0.0,NaN,Infinity,-Infinity]\n}\n');
   });
 
   it('refuses non-finite values in strict mode, naming the path', () => {
@@ -81,9 +81,24 @@ describe('stringifyJson', () => {
 
   it('writes 64-bit integers exactly and nested arrays one row per line', () => {
     const ints = new InlineArray({ dtype: 'i8', shape: [2, 2], data: new BigInt64Array([9223372036854775807n, -1n, 0n, 2n]) });
-    expect(text(stringifyJson({ v: ints }))).toBe('{\n  "v": [\n    [9223372036854775807, -1],\n    [0, 2]\n  ]\n}\n');
+    expect(text(stringifyJson({ v: ints }))).toBe('{\n  "v": [\n    [9223372036854775807,-1],\n    [0,2]\n  ]\n}\n');
     const scalar = new InlineArray({ dtype: 'f8', shape: [], data: new Float64Array([2.5]) });
     expect(text(stringifyJson({ v: scalar }))).toBe('{\n  "v": 2.5\n}\n');
+  });
+
+  it('takes the native paths block by block and agrees with element-wise formatting', () => {
+    const n = 40_000; // three blocks of 16384
+    const mixed = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? i : i + 0.25));
+    mixed[20_000] = NaN;
+    const integral = Float64Array.from({ length: n }, (_, i) => i - 5);
+    const fractional = Float64Array.from({ length: n }, (_, i) => i / 3 + 0.1);
+    for (const data of [mixed, integral, fractional]) {
+      const out = text(stringifyJson({ v: new InlineArray({ dtype: 'f8', shape: [n], data }) }));
+      const expected = Array.from(data, (x) => (Number.isNaN(x) ? 'NaN' : Number.isInteger(x) ? `${x}.0` : String(x))).join(',');
+      expect(out).toBe(`{\n  "v": [${expected}]\n}\n`);
+    }
+    const huge = new InlineArray({ dtype: 'f8', shape: [2], data: new Float64Array([1e21, 2e300]) });
+    expect(text(stringifyJson({ v: huge }))).toBe('{\n  "v": [1e+21,2e+300]\n}\n');
   });
 
   it('round-trips through parseJson value for value', () => {
@@ -95,5 +110,29 @@ describe('stringifyJson', () => {
 
   it('escapes strings and keeps unicode', () => {
     expect(text(stringifyJson({ 'a"b': 'µ→ℓℓ\n' }))).toBe('{\n  "a\\"b": "µ→ℓℓ\\n"\n}\n');
+  });
+});
+
+describe('parseJson flat-array fast path', () => {
+  it('agrees with the character parser on flat arrays with tokens, literals and odd spacing', () => {
+    const cases = [
+      '[NaN, Infinity, -Infinity, 1, -0.0, 2.5e-3]',
+      '[ 1 ,2\n,\t3 ]',
+      '[true, 1, null]',
+      '[]',
+      '[[1, NaN], [Infinity, 2]]',
+      '{"a": [1, 9007199254740993, NaN]}',
+    ];
+    for (const c of cases) {
+      const { value, exact } = parseJson(c + ' ');
+      const reference = JSON.parse(c.replace(/-?Infinity|NaN/g, '"$&"'), (_k, v) => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v));
+      expect(value, c).toEqual(reference);
+      if (c.includes('9007199254740993')) expect(exact?.get((value as { a: unknown[] }).a)?.get(1)).toBe(9007199254740993n);
+    }
+  });
+
+  it('reports malformed flat arrays at the right place', () => {
+    expect(() => parseJson('[1, NaN, 2,]')).toThrow(/line 1, column 12/);
+    expect(() => parseJson('[1, Nan]')).toThrow(/unexpected token/);
   });
 });

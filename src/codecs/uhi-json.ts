@@ -8,7 +8,7 @@
 import { LimitError, ParseError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
 import { parseJson } from '../json/parse.js';
-import { stringifyJson } from '../json/stringify.js';
+import { stringifyJsonChunks } from '../json/stringify.js';
 import type { Codec } from './codec.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -34,6 +34,6 @@ export const UHI_JSON_CODEC: Codec = {
     return exact ? { json: value, resources: new Map(), exact } : { json: value, resources: new Map() };
   },
   async encode(raw, ctx) {
-    return { main: stringifyJson(raw.json, { nonFinite: ctx.options.nonFinite ?? 'python' }) };
+    return { main: stringifyJsonChunks(raw.json, { nonFinite: ctx.options.nonFinite ?? 'python' }) };
   },
 };

@@ -30,9 +30,6 @@ export interface ParseJsonOptions {
 
 export const DEFAULT_MAX_DEPTH = 256;
 
-/** An integer literal of 16+ digits, outside a number's fraction or exponent: may not fit a double. */
-const LONG_INTEGER = /(?<![\w.+-])-?\d{16,}(?![\w.])/;
-
 /**
  * Parse JSON text as Python writes it.
  *
@@ -43,7 +40,9 @@ const LONG_INTEGER = /(?<![\w.+-])-?\d{16,}(?![\w.])/;
  */
 export function parseJson(text: string, options: ParseJsonOptions = {}): ParsedJson {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (!LONG_INTEGER.test(text)) {
+  // Fast path: the native parser, when the text has no Python tokens (it would fail on them) and the
+  // result holds no integer a double cannot represent exactly (then the exact parser runs instead).
+  if (!text.includes('NaN') && !text.includes('Infinity')) {
     let value: unknown;
     let parsed = false;
     try {
@@ -52,37 +51,47 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): ParsedJ
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
     }
-    if (parsed) {
-      checkDepth(value, maxDepth, text);
-      return { value };
-    }
+    if (parsed && checkTree(value, maxDepth, text)) return { value };
   }
   return new Parser(text, maxDepth).parseDocument();
 }
 
-/** Iterative depth check of an already parsed value. */
-function checkDepth(root: unknown, maxDepth: number, text: string): void {
+const isUnsafeInteger = (x: number) => Number.isInteger(x) && !Number.isSafeInteger(x);
+
+/**
+ * Walk an already parsed value (iteratively): refuse nesting deeper than `maxDepth` and report
+ * whether every number is exact (false: an integer beyond ±2^53 may have been rounded).
+ */
+function checkTree(root: unknown, maxDepth: number, text: string): boolean {
   const stack: [unknown, number][] = [[root, 1]];
+  let exact = !(typeof root === 'number' && isUnsafeInteger(root));
   while (stack.length) {
     const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth > maxDepth) {
-      // Re-parse to locate the offending bracket for the message.
-      new Parser(text, maxDepth).parseDocument();
-    }
+    if (depth > maxDepth) new Parser(text, maxDepth).parseDocument(); // throws, locating the bracket
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         const child = node[i];
-        if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+        if (typeof child === 'number') {
+          if (isUnsafeInteger(child)) exact = false;
+        } else if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
       }
     } else {
-      for (const key in node) {
+      for (const key in node as object) {
         const child = (node as Record<string, unknown>)[key];
-        if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+        if (typeof child === 'number') {
+          if (isUnsafeInteger(child)) exact = false;
+        } else if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
       }
     }
   }
+  return exact;
 }
+
+/** Python's non-finite tokens, quoted so the native parser accepts a flat array holding them. */
+const PY_TOKENS = /-?Infinity|NaN/g;
+const PY_VALUES: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+/** Characters that mean a slice is not a flat array (nested arrays, objects, strings). */
+const NOT_FLAT = /[[{"]/;
 
 const enum C {
   TAB = 9,
@@ -237,6 +246,11 @@ class Parser {
 
   private array(): unknown[] {
     this.enter();
+    const flat = this.flatNumbers();
+    if (flat) {
+      this.depth--;
+      return flat;
+    }
     this.i++;
     const arr: unknown[] = [];
     this.ws();
@@ -261,6 +275,31 @@ class Parser {
       }
       this.fail("expected ',' or ']' in an array");
     }
+  }
+
+  /**
+   * A flat array of numbers (the bulk of histogram files) parsed natively: Python's tokens are quoted
+   * and mapped back. Undefined when the array is not flat, holds an integer a double cannot represent
+   * exactly, or is malformed: the character parser then takes over (and reports errors precisely).
+   */
+  private flatNumbers(): unknown[] | undefined {
+    const end = this.s.indexOf(']', this.i);
+    if (end < 0) return undefined;
+    const slice = this.s.slice(this.i, end + 1);
+    if (NOT_FLAT.test(slice.slice(1))) return undefined;
+    let values: unknown[];
+    try {
+      values = JSON.parse(slice.replace(PY_TOKENS, '"$&"')) as unknown[];
+    } catch {
+      return undefined;
+    }
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (typeof v === 'string') values[k] = PY_VALUES[v];
+      else if (typeof v !== 'number' || isUnsafeInteger(v)) return undefined; // true/false/null, or inexact
+    }
+    this.i = end + 1;
+    return values;
   }
 
   private string(): string {

@@ -54,12 +54,21 @@ class ChunkWriter {
  * ```
  */
 export function stringifyJson(value: unknown, options: StringifyOptions = {}): Uint8Array {
+  const chunks = stringifyJsonChunks(value, options);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/** {@link stringifyJson} as a list of UTF-8 chunks (no final concatenation; the total may pass 4 GiB). */
+export function stringifyJsonChunks(value: unknown, options: StringifyOptions = {}): Buffer[] {
   const w = new ChunkWriter();
   new Writer(w, options.nonFinite ?? 'python', options.indent ?? '  ').value(value, '', '');
   w.push('\n');
   w.flush();
-  return w.chunks.length === 1 ? w.chunks[0]! : Buffer.concat(w.chunks);
+  return w.chunks;
 }
+
+/** Elements formatted per block of a row: bounds the size of any one string, whatever the row length. */
+const BLOCK = 16384;
 
 class Writer {
   constructor(
@@ -152,10 +161,43 @@ class Writer {
     rec(0, 0, indent, path);
   }
 
+  /** One innermost row: `[v,v,...]`, written block by block. */
   private row(a: NDArray, offset: number, n: number, float: boolean, path: string): void {
-    const parts = new Array<string>(n);
-    for (let i = 0; i < n; i++) parts[i] = this.element(a, offset + i, float, path, i);
-    this.out.push(`[${parts.join(', ')}]`);
+    if (n === 0) return this.out.push('[]');
+    for (let b = 0; b < n; b += BLOCK) {
+      this.out.push(b === 0 ? '[' : ',');
+      this.out.push(this.block(a, offset + b, Math.min(n, b + BLOCK) - b, float, path, b));
+    }
+    this.out.push(']');
+  }
+
+  /**
+   * Format `len` elements from `start`. Floats take a native fast path when the block has no special
+   * value: `JSON.stringify` when no value is integral, `join` plus `.0` when all are; otherwise
+   * (NaN, ±Infinity, -0, a mix) element by element.
+   */
+  private block(a: NDArray, start: number, len: number, float: boolean, path: string, first: number): string {
+    const sub = a.data.subarray(start, start + len);
+    if (!float) return (sub as BigInt64Array | Int32Array).join(',');
+    const d = sub as Float64Array | Float32Array;
+    let integral = 0;
+    let special = false;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i]!;
+      if (!Number.isFinite(v) || (v === 0 && 1 / v < 0)) {
+        special = true;
+        break;
+      }
+      if (Number.isInteger(v)) integral++;
+    }
+    if (!special && integral === 0) {
+      const text = JSON.stringify(Array.from(d));
+      return text.slice(1, -1);
+    }
+    if (!special && integral === d.length && d.every((v) => Math.abs(v) < 1e21)) return d.join('.0,') + '.0';
+    const parts = new Array<string>(d.length);
+    for (let i = 0; i < d.length; i++) parts[i] = this.number(d[i]!, pointer(path, first + i), true);
+    return parts.join(',');
   }
 
   private element(a: NDArray, flat: number, float: boolean, path: string, i?: number): string {

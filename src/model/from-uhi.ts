@@ -287,13 +287,7 @@ class HistogramBuilder {
         return false;
       }
       if (dim === dims - 1) {
-        for (const x of a) {
-          if (typeof x !== 'number') {
-            this.error('SHAPE_MISMATCH', p, MESSAGES.raggedArray(p));
-            return false;
-          }
-        }
-        leaves.push(a);
+        leaves.push(a); // element types are checked while copying
         return true;
       }
       for (let i = 0; i < a.length; i++) {
@@ -310,8 +304,11 @@ class HistogramBuilder {
       const data = new Float64Array(n);
       let o = 0;
       for (const leaf of leaves) {
-        data.set(leaf as number[], o);
-        o += leaf.length;
+        for (let i = 0; i < leaf.length; i++, o++) {
+          const v = leaf[i];
+          if (typeof v !== 'number') return this.error('SHAPE_MISMATCH', pointerAt(path, o, shape), MESSAGES.raggedArray(pointerAt(path, o, shape)));
+          data[o] = v;
+        }
       }
       return { dtype: 'f8', shape, data };
     }
@@ -322,7 +319,8 @@ class HistogramBuilder {
       const exact = this.exact?.get(leaf);
       for (let i = 0; i < leaf.length; i++, o++) {
         const big = exact?.get(i);
-        const v = leaf[i] as number;
+        const v = leaf[i];
+        if (typeof v !== 'number') return this.error('SHAPE_MISMATCH', pointerAt(path, o, shape), MESSAGES.raggedArray(pointerAt(path, o, shape)));
         if (big !== undefined) {
           if (big < -(2n ** 63n) || big >= 2n ** 63n) {
             const p = pointerAt(path, o, shape);
