@@ -89,6 +89,7 @@ describe('public API', () => {
         "underflowBins",
         "unravelIndex",
         "validateSchema",
+        "viewOf",
         "writeDocument",
         "writeFileAtomic",
       ]

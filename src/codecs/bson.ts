@@ -24,10 +24,11 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { DBRef, calculateObjectSize, deserialize, serialize, setInternalBufferSize, type Document } from 'bson';
 import { HistSerialError, LimitError, ParseError, pointer } from '../errors.js';
 import { MESSAGES, quote } from '../messages.js';
-import { DTYPES, allocate, itemSize, sizeOf, type Dtype, type NDArray, type TypedArray } from '../model/ndarray.js';
+import { DTYPES, itemSize, sizeOf, type Dtype, type NDArray } from '../model/ndarray.js';
 import type { RawDocument } from '../raw.js';
 import { BSON_FORMAT_TAG, BSON_MAX_BYTES } from './bson-entry.js';
 import type { Codec } from './codec.js';
+import { arrayFromBytes, bytesOf } from './descr.js';
 
 /** The layout version this codec writes and the newest it reads. */
 export const BSON_LAYOUT_VERSION = 1;
@@ -326,10 +327,6 @@ function serializeSized(value: Document, size: number, path: string): Uint8Array
 }
 
 /** The bytes of a typed array (a view, no copy). */
-function bytesOf(data: TypedArray): Uint8Array {
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
 /**
  * Write the document of a plan as chunks (array data is not copied). The chunks add up to
  * `plan.size` bytes.
@@ -365,7 +362,7 @@ export function writeBson(plan: BsonPlan): Uint8Array[] {
     w.int32(b.array.data.byteLength);
     w.u8(0); // subtype 0: generic binary
     if (w.offset !== b.payloadOffset) throw new Error(`bson: ${path} payload at ${w.offset}, planned at ${b.payloadOffset}`);
-    w.bytes(bytesOf(b.array.data));
+    w.bytes(bytesOf(b.array));
     w.u8(0);
   }
   w.u8(0);
@@ -523,15 +520,6 @@ function readShape(v: unknown, path: string): number[] {
 }
 
 /** An NDArray over little-endian bytes: a view when they are aligned for the dtype, else a copy. */
-function arrayOver(dtype: Dtype, shape: number[], bytes: Uint8Array): NDArray {
-  const n = sizeOf(shape);
-  const ctor = allocate(dtype, 0).constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => TypedArray;
-  if (bytes.byteOffset % itemSize(dtype) === 0) return { dtype, shape, data: new ctor(bytes.buffer, bytes.byteOffset, n) };
-  const data = allocate(dtype, n);
-  new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(bytes);
-  return { dtype, shape, data };
-}
-
 function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], required: readonly string[], path: string): void {
   for (const k of Object.keys(obj)) {
     if (!allowed.includes(k)) throw envelopeError(pointer(path, k), `is not part of the layout; expected only ${allowed.join(', ')}`);
@@ -572,7 +560,7 @@ function envelopeToRaw(doc: Document): RawDocument {
         path: pointer(path, 'data'),
       });
     }
-    resources.set(key, arrayOver(dtype as Dtype, shape, data));
+    resources.set(key, arrayFromBytes(dtype as Dtype, shape, data));
   }
   return { json: fromBsonValue(doc.histograms), resources };
 }

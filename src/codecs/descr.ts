@@ -2,7 +2,7 @@
  * numpy dtype descriptors (`<f8`, `|u1`, `>i4` …) ⇄ hist-serial dtypes, and byte views of arrays.
  * @module
  */
-import { allocate, itemSize, sizeOf, type Dtype, type NDArray, type TypedArray } from '../model/ndarray.js';
+import { allocate, itemSize, sizeOf, viewOf, type Dtype, type NDArray, type TypedArray } from '../model/ndarray.js';
 
 const BY_CHAR: Record<string, Dtype> = {
   b1: 'b1', i1: 'i1', u1: 'u1', i2: 'i2', u2: 'u2', i4: 'i4', u4: 'u4', i8: 'i8', u8: 'u8', f4: 'f4', f8: 'f8',
@@ -32,10 +32,8 @@ export function bytesOf(a: { data: TypedArray }): Uint8Array {
  * dtype, else a copy. The caller has checked that `bytes.length` matches dtype and shape.
  */
 export function arrayFromBytes(dtype: Dtype, shape: readonly number[], bytes: Uint8Array): NDArray {
-  const size = itemSize(dtype);
   const n = sizeOf(shape);
-  const ctor = allocate(dtype, 0).constructor as { new (b: ArrayBufferLike, o: number, n: number): TypedArray };
-  if (bytes.byteOffset % size === 0) return { dtype, shape: [...shape], data: new ctor(bytes.buffer, bytes.byteOffset, n) };
+  if (bytes.byteOffset % itemSize(dtype) === 0) return { dtype, shape: [...shape], data: viewOf(dtype, bytes.buffer, bytes.byteOffset, n) };
   const data = allocate(dtype, n);
   new Uint8Array(data.buffer).set(bytes);
   return { dtype, shape: [...shape], data };

@@ -16,7 +16,7 @@
  */
 import { HistSerialError, LimitError, ParseError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
-import type { Dtype, NDArray, TypedArray } from '../model/ndarray.js';
+import { dtypeOf, allocate, itemSize, viewOf, type Dtype, type NDArray, type TypedArray } from '../model/ndarray.js';
 import { fromDescr } from './descr.js';
 
 /** `\x93NUMPY`. */
@@ -34,23 +34,6 @@ const MAX_LITERAL_DEPTH = 16;
 const MAX_ELEMENTS = 2 ** 32 - 1;
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-type ViewConstructor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => TypedArray;
-type AllocConstructor = new (length: number) => TypedArray;
-
-const VIEWS: Record<Dtype, ViewConstructor & AllocConstructor & { BYTES_PER_ELEMENT: number }> = {
-  b1: Uint8Array,
-  i1: Int8Array,
-  u1: Uint8Array,
-  i2: Int16Array,
-  u2: Uint16Array,
-  i4: Int32Array,
-  u4: Uint32Array,
-  i8: BigInt64Array,
-  u8: BigUint64Array,
-  f4: Float32Array,
-  f8: Float64Array,
-};
 
 /**
  * Bytes somewhere in an ArrayBuffer: a Uint8Array, or a range longer than one Uint8Array can be
@@ -202,7 +185,7 @@ function parseDescr(descr: string, ctx: NpyContext): { dtype: Dtype; littleEndia
  */
 export function npyArray(header: NpyHeader, data: ByteRange, ctx: NpyContext = {}): NDArray {
   const { dtype, shape } = header;
-  const size = VIEWS[dtype].BYTES_PER_ELEMENT;
+  const size = itemSize(dtype);
   const count = npyDataBytes(header, data.byteLength, ctx) / size;
   if (count > MAX_ELEMENTS) {
     throw new LimitError(MESSAGES.arrayTooLarge(ctx.path ?? '', count, MAX_ELEMENTS), { path: ctx.path ?? '' });
@@ -210,7 +193,7 @@ export function npyArray(header: NpyHeader, data: ByteRange, ctx: NpyContext = {
   const swap = size > 1 && header.littleEndian !== LITTLE_ENDIAN_HOST;
   let typed: TypedArray;
   if (!swap && data.byteOffset % size === 0) {
-    typed = new VIEWS[dtype](data.buffer, data.byteOffset, count);
+    typed = viewOf(dtype, data.buffer, data.byteOffset, count);
   } else {
     const copy = new ArrayBuffer(data.byteLength);
     const from = byteWindows(data);
@@ -226,7 +209,7 @@ export function npyArray(header: NpyHeader, data: ByteRange, ctx: NpyContext = {
       }
       off += w.length;
     }
-    typed = new VIEWS[dtype](copy, 0, count);
+    typed = viewOf(dtype, copy, 0, count);
   }
   if (header.fortranOrder && shape.length > 1) typed = fortranToC(typed, shape);
   return { dtype, shape: [...shape], data: typed };
@@ -242,7 +225,7 @@ export function npyArray(header: NpyHeader, data: ByteRange, ctx: NpyContext = {
  * ```
  */
 export function npyDataBytes(header: NpyHeader, available: number, ctx: NpyContext = {}): number {
-  const size = VIEWS[header.dtype].BYTES_PER_ELEMENT;
+  const size = itemSize(header.dtype);
   let bytes = BigInt(size);
   for (const d of header.shape) bytes *= BigInt(d);
   if (bytes !== BigInt(available)) {
@@ -326,7 +309,7 @@ export function encodeNpy(arr: NDArray): Uint8Array[] {
 /** Fortran-ordered data → a C-ordered copy. */
 function fortranToC(src: TypedArray, shape: readonly number[]): TypedArray {
   const n = src.length;
-  const out = new (src.constructor as AllocConstructor)(n) as { [i: number]: number | bigint };
+  const out = allocate(dtypeOf(src), n) as unknown as { [i: number]: number | bigint };
   const input = src as unknown as { [i: number]: number | bigint };
   const nd = shape.length;
   const fstride = new Array<number>(nd);

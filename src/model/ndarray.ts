@@ -50,6 +50,15 @@ const CONSTRUCTORS: Record<Dtype, TypedArrayConstructor> = {
   f8: Float64Array,
 };
 
+/**
+ * A typed array of `dtype` over existing memory (no copy): `length` elements from `byteOffset`,
+ * which must be a multiple of the item size.
+ */
+export function viewOf(dtype: Dtype, buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray {
+  const ctor = CONSTRUCTORS[dtype] as unknown as new (b: ArrayBufferLike, o: number, n: number) => TypedArray;
+  return new ctor(buffer, byteOffset, length);
+}
+
 /** Bytes per element of a dtype. */
 export function itemSize(dtype: Dtype): number {
   return CONSTRUCTORS[dtype].BYTES_PER_ELEMENT;
