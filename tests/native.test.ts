@@ -3,9 +3,13 @@
  * byte on a committed fixture, exact round trips, extras, and every refusal with its code and path.
  */
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { HSB_CODEC } from '../src/codecs/hsb.js';
+import { readViewsFromFile, readWithChecksums } from '../src/codecs/native-buffers.js';
+import { parseEnvelope } from '../src/codecs/native-envelope.js';
 import {
   checkBytes,
   checkFile,
@@ -13,6 +17,7 @@ import {
   decodeDocument,
   encodeDocument,
   readDocument,
+  resolveLimits,
   writeDocument,
   type HistDocument,
   type Histogram,
@@ -272,5 +277,104 @@ describe('checksum options', () => {
     writeFileSync(path, withCrc);
     expect((await checkFile(path)).issues[0]!.code).toBe('CHECKSUM_MISMATCH');
     expect((await checkFile(path, { verifyChecksums: false })).valid).toBe(true);
+  });
+});
+
+describe('.hsb files written and read in windows (checksums computed during the IO)', () => {
+  // 2 × 9.6 MB of data: several write windows (8 MiB) and read windows (4 MiB), views across their borders
+  const doc = createDocument({ big: hist(1_200_000), small: hist(4), other: hist(3000) });
+  const path = join(dir, 'windows.hsb');
+  const envOf = (bytes: Buffer) => JSON.parse(bytes.subarray(32, 32 + Number(bytes.readBigUInt64LE(16))).toString('utf8'));
+
+  it('writeDocument writes exactly the bytes of encodeDocument, with every CRC-32 and the layout rules', async () => {
+    await writeDocument(path, doc);
+    const file = readFileSync(path);
+    expect(file.equals(Buffer.from(await encodeDocument(doc, { format: 'hsb' })))).toBe(true);
+    const jsonLength = Number(file.readBigUInt64LE(16));
+    const text = file.subarray(32, 32 + jsonLength).toString('utf8');
+    expect((32 + jsonLength) % 64).toBe(0);
+    expect(text.slice(text.trimEnd().length)).toMatch(/^\n? *$/); // room reserved for the CRC-32s: spaces
+    const env = envOf(file);
+    expect(env.bufferViews).toHaveLength(6);
+    for (const v of env.bufferViews as { byteOffset: number; byteLength: number; crc32: number }[]) {
+      const start = 32 + jsonLength + v.byteOffset;
+      expect(start % 64).toBe(0);
+      expect(crc32(file.subarray(start, start + v.byteLength))).toBe(v.crc32);
+    }
+    expectSameArrays(doc, await readDocument(path));
+  });
+
+  it('checksums: false writes no crc32, and the same bytes as encodeDocument', async () => {
+    const plain = join(dir, 'windows-plain.hsb');
+    await writeDocument(plain, doc, { options: { checksums: false } });
+    const file = readFileSync(plain);
+    expect(file.equals(Buffer.from(await encodeDocument(doc, { format: 'hsb', options: { checksums: false } })))).toBe(true);
+    expect(envOf(file).bufferViews.every((v: { crc32?: number }) => v.crc32 === undefined)).toBe(true);
+    expectSameArrays(doc, await readDocument(plain));
+  });
+
+  it('a flipped bit in any read window is a CHECKSUM_MISMATCH naming its view', async () => {
+    await writeDocument(path, doc);
+    const good = readFileSync(path);
+    const binStart = 32 + Number(good.readBigUInt64LE(16));
+    const views = envOf(good).bufferViews as { name: string; byteOffset: number; byteLength: number }[];
+    for (const [i, v] of views.entries()) {
+      for (const at of [0, v.byteLength >> 1, v.byteLength - 1]) {
+        const bad = Buffer.from(good);
+        bad[binStart + v.byteOffset + at]! ^= 0x01;
+        writeFileSync(path, bad);
+        expect((await checkFile(path)).issues.map((x) => [x.code, x.path])).toEqual([['CHECKSUM_MISMATCH', `/bufferViews/${i}`]]);
+      }
+    }
+    expect((await checkFile(path, { verifyChecksums: false })).valid).toBe(true);
+  });
+
+  it('the array-by-array reader of large files verifies the same checksums', async () => {
+    await writeDocument(path, doc);
+    const read = async () => {
+      const handle = await open(path, 'r');
+      try {
+        const head = Buffer.alloc(32);
+        await handle.read(head, 0, 32, 0);
+        const jsonLength = Number(head.readBigUInt64LE(16));
+        const json = Buffer.alloc(jsonLength);
+        await handle.read(json, 0, jsonLength, 32);
+        const env = parseEnvelope(json.toString('utf8'), 64);
+        return await readViewsFromFile(env, handle, 32 + jsonLength, Number(head.readBigUInt64LE(24)), 0, { limits: resolveLimits() });
+      } finally {
+        await handle.close();
+      }
+    };
+    const raw = await read();
+    const inMemory = await HSB_CODEC.decode(readFileSync(path), { limits: resolveLimits() });
+    expect([...raw.resources.keys()]).toEqual([...inMemory.resources.keys()]);
+    const bytesOf = (d: ArrayBufferView) => Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+    for (const [name, arr] of raw.resources) expect(bytesOf(arr.data).equals(bytesOf(inMemory.resources.get(name)!.data))).toBe(true);
+    const bad = readFileSync(path);
+    bad[bad.length - 100]! ^= 0x01;
+    writeFileSync(path, bad);
+    await expect(read()).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH', path: '/bufferViews/5' });
+  });
+
+  it('readWithChecksums: CRC-32 of ranges across windows, overlapping, unsorted, empty or out of bounds', async () => {
+    const bytes = new Uint8Array(9 * 1024 * 1024 + 123).map((_, i) => (i * 2654435761) >>> 24);
+    const file = join(dir, 'ranges.bin');
+    writeFileSync(file, Buffer.concat([Buffer.alloc(100), bytes]));
+    const ranges = [
+      { byteOffset: 262000, byteLength: 5000 }, // across the first window border
+      { byteOffset: 4194000, byteLength: 5000 },
+      { byteOffset: 0, byteLength: bytes.length }, // everything
+      undefined,
+      { byteOffset: 10, byteLength: 8_000_000 }, // overlaps the others
+      { byteOffset: bytes.length, byteLength: 0 }, // empty, at the end
+      { byteOffset: bytes.length - 5, byteLength: 6 }, // one byte past the end
+      { byteOffset: 64, byteLength: 0 },
+    ];
+    const handle = await open(file, 'r');
+    const into = new Uint8Array(bytes.length);
+    const crcs = readWithChecksums(handle.fd, into, 100, ranges);
+    await handle.close();
+    expect(Buffer.from(into).equals(Buffer.from(bytes))).toBe(true);
+    expect(crcs).toEqual(ranges.map((r) => (r && r.byteOffset + r.byteLength <= bytes.length ? crc32(bytes.subarray(r.byteOffset, r.byteOffset + r.byteLength)) : undefined)));
   });
 });

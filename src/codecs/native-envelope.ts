@@ -69,10 +69,15 @@ export function planViews(
     const byteOffset = align(bufferLengths[buffer] ?? 0);
     bufferLengths[buffer] = byteOffset + bytes.length;
     const def: BufferViewDef = { name, buffer, byteOffset, byteLength: bytes.length, dtype: toDescr(arr.dtype), shape: [...arr.shape] };
-    if (checksums) def.crc32 = crc32(bytes);
     views.push({ def, bytes });
   }
+  if (checksums) fillChecksums(views);
   return { views, bufferLengths: bufferLengths.map((n) => n ?? 0) };
+}
+
+/** Set the CRC-32 of every planned view (writers that compute them late: see the .hsb `encodeFile`). */
+export function fillChecksums(views: readonly PlannedView[]): void {
+  for (const v of views) v.def.crc32 = crc32(v.bytes);
 }
 
 /** The envelope object for a raw document whose arrays were planned into `buffers`. */
@@ -129,15 +134,18 @@ export function checkBufferLengths(env: Envelope, buffers: readonly (Uint8Array 
   });
 }
 
-/** Verify a view's checksum (when it has one). */
-export function verifyChecksum(v: BufferViewDef, bytes: Uint8Array, path: string, verify = true): void {
+/** Verify a view's checksum (when it has one); `known` is the CRC-32 of `bytes` when already computed (while reading). */
+export function verifyChecksum(v: BufferViewDef, bytes: Uint8Array, path: string, verify = true, known?: number): void {
   if (!verify || v.crc32 === undefined) return;
-  const actual = crc32(bytes);
+  const actual = known ?? crc32(bytes);
   if (actual !== v.crc32) throw new HistSerialError('CHECKSUM_MISMATCH', MESSAGES.checksum(path, v.crc32, actual), { path });
 }
 
-/** The raw document of an envelope, given the bytes of each buffer. Checks every bound, size and checksum. */
-export function envelopeToRaw(env: Envelope, buffers: readonly Uint8Array[], verify = true): RawDocument {
+/**
+ * The raw document of an envelope, given the bytes of each buffer. Checks every bound, size and
+ * checksum; `crcs[i]`, when given, is the CRC-32 of view i already computed while reading.
+ */
+export function envelopeToRaw(env: Envelope, buffers: readonly Uint8Array[], verify = true, crcs: readonly (number | undefined)[] = []): RawDocument {
   checkBufferLengths(env, buffers);
   const resources = new Map<string, NDArray>();
   const seen = new Set<string>();
@@ -145,7 +153,7 @@ export function envelopeToRaw(env: Envelope, buffers: readonly Uint8Array[], ver
     const path = pointer('/bufferViews', i);
     const { dtype } = checkView(env, v, path, seen);
     const bytes = buffers[v.buffer]!.subarray(v.byteOffset, v.byteOffset + v.byteLength);
-    verifyChecksum(v, bytes, path, verify);
+    verifyChecksum(v, bytes, path, verify, crcs[i]);
     resources.set(v.name, arrayFromBytes(dtype, v.shape, bytes));
   });
   const extras = extrasOf(env);
