@@ -126,6 +126,29 @@ export const MESSAGES = {
   bsonEnvelope: (path: string, what: string) => `Invalid hist-serial BSON: ${at(path)} ${what}`,
   bsonUnknownDtype: (path: string, found: string, known: readonly string[]) =>
     `Unknown dtype ${found} at ${path}; hist-serial BSON stores little-endian ${list(known)}`,
+  // HDF5 (spec.md 4.5); `where` is "FILE:/group"
+  hdf5NoGroup: (where: string) => `No group ${where}: the file has nothing at that path`,
+  hdf5NotAGroup: (where: string, kind: string) => `${where} is a ${kind}, not a group; address a histogram group or a group holding histograms`,
+  hdf5NoHistogram: (where: string, nested: readonly string[]) =>
+    `No histogram in ${where}: no group there has a uhi_schema attribute${nested.length ? `; histograms are under ${list(nested.slice(0, 5))}${nested.length > 5 ? ', ...' : ''} (address one as FILE:/group)` : ''}`,
+  hdf5Layout: (object: string, what: string) => `Invalid UHI HDF5 layout at ${object}: ${what}`,
+  hdf5Filter: (dataset: string, id: number, name: string) =>
+    `Dataset ${dataset} is compressed with HDF5 filter ${id}${name ? ` (${name})` : ''}, which hist-serial cannot decode (built in: 1 deflate, 2 shuffle, 3 fletcher32, 4 szip, 5 nbit, 6 scaleoffset); rewrite it with a built-in filter, e.g. h5repack -f GZIP=4`,
+  hdf5Dtype: (dataset: string, type: string) =>
+    `Dataset ${dataset} holds ${type}; hist-serial reads 8- to 64-bit integers, 32- and 64-bit floats and booleans`,
+  hdf5Attribute: (object: string, name: string, type: string) =>
+    `Attribute ${quote(name)} of ${object} holds ${type}; hist-serial reads strings, numbers and booleans`,
+  hdf5TooLarge: (dataset: string, bytes: number, limit: number) =>
+    `Dataset ${dataset} has ${bytes} bytes, more than the limit of ${limit} bytes (raise it with the maxInputBytes option)`,
+  hdf5Library: (op: string, where: string, reason: string) => `HDF5 could not ${op} ${where}: ${reason}`,
+  hdf5Exists: (where: string) =>
+    `${where} already exists; hist-serial adds histograms to an HDF5 file but never replaces or deletes objects in it (h5wasm cannot delete links): write to another group, or delete it first (h5py: del f[path])`,
+  hdf5Name: (what: string, name: string, reason: string) => `Cannot write ${what} ${quote(name)} to HDF5: ${reason}`,
+  hdf5Patch: (file: string, reason: string) => `Cannot write uhi's boolean attributes into ${file}: ${reason}`,
+  hdf5BigEndianPlatform: () => 'hist-serial reads and writes little-endian arrays; this platform is big-endian and is not supported',
+  locationUnsupported: (format: string, location: string) =>
+    `Format ${quote(format)} has no groups inside its files, so the address ${quote(location)} cannot be used (FILE:/group addresses are for HDF5)`,
+  badLocation: (location: string) => `Invalid location ${quote(location)} inside a file: expected an absolute HDF5 path such as /analysis/hists`,
   // api, io, formats
   unknownFormat: (name: string, known: readonly string[]) =>
     `Unknown format ${quote(name)}; expected one of ${list(known)}`,

@@ -19,6 +19,11 @@ export interface DecodeContext {
    * layer, which refuses absolute paths, `..` and schemes; absent when decoding bare bytes.
    */
   readSidecar?: (uri: string) => Promise<Uint8Array>;
+  /**
+   * A place inside the file to read from (`/analysis/hists` of `file.h5:/analysis/hists`), for codecs
+   * with {@link Codec.locations}; absent means the whole file.
+   */
+  location?: string;
 }
 
 /** Bytes produced by an encoder: one buffer, or chunks whose total may pass 4 GiB. */
@@ -42,6 +47,14 @@ export interface EncodeOptions {
   zipCompression?: 'store' | 'deflate';
   /** Zip with DEFLATE: zlib level 0–9 (default 6, zlib's and Python's default). */
   zipLevel?: number;
+  /** HDF5: contiguous datasets (default, fastest) or chunked gzip (deflate) ones. */
+  hdf5Compression?: 'none' | 'gzip';
+  /** HDF5 with gzip: deflate level 0–9 (default 4, uhi's `compression_opts`). */
+  hdf5Level?: number;
+  /** HDF5 with gzip: only arrays of at least this many elements are compressed (default 1000, uhi's `min_compress_elements`). */
+  hdf5CompressMin?: number;
+  /** HDF5 with gzip: bytes per chunk (uncompressed) to aim at (default 1 MiB). */
+  hdf5ChunkBytes?: number;
 }
 
 /** What a codec gets when encoding. */
@@ -49,6 +62,13 @@ export interface EncodeContext {
   /** The output file's path when writing a file (split formats name their sidecars after it). */
   file?: string;
   options: EncodeOptions;
+  /**
+   * For codecs with {@link Codec.locations}: write the histograms into this group of the file
+   * (`/analysis/hists` of `file.h5:/analysis/hists`). When it is set and the IO layer's target file
+   * exists, `encodeFile`'s `path` is a copy of that file, to be added to (atomic: the copy is renamed
+   * over the target once written).
+   */
+  location?: string;
 }
 
 /** A format. `decode` is required; `encode` is absent for read-only formats. */
@@ -61,6 +81,8 @@ export interface Codec {
   readonly arrays: ArrayPlacement;
   /** Does the format keep {@link RawDocument.extras} (top-level sections beside the histograms)? */
   readonly keepsExtras?: boolean;
+  /** Does the format address places inside a file (`file.h5:/group`, see `DecodeContext.location`)? */
+  readonly locations?: boolean;
   decode(bytes: Uint8Array, ctx: DecodeContext): Promise<RawDocument>;
   encode?(raw: RawDocument, ctx: EncodeContext): Promise<EncodedFile>;
   /**

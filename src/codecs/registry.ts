@@ -8,6 +8,7 @@ import { HistSerialError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
 import type { Codec, CodecEntry } from './codec.js';
 import { BSON_ENTRY } from './bson-entry.js';
+import { HDF5_ENTRY } from './hdf5-entry.js';
 import { HSB_ENTRY, HSJ_ENTRY } from './native-entry.js';
 import { UHI_JSON_ENTRY } from './uhi-json-entry.js';
 import { UHI_ZIP_ENTRY } from './zip-entry.js';
@@ -108,6 +109,8 @@ export function createDefaultRegistry(): CodecRegistry {
     // 0x04034b50 bytes starts with "PK\x03\x04" (spec.md 4.3)
     BSON_ENTRY,
     UHI_ZIP_ENTRY, // PK\x03\x04 (spec.md 4.2)
+    // after zip: an HDF5 file may start with a user block, and a zip member may hold an HDF5 file
+    HDF5_ENTRY, // \x89HDF\r\n\x1a\n at 0, 512, 1024… (spec.md 4.5)
     HSJ_ENTRY,
     UHI_JSON_ENTRY,
   ]);

@@ -3,7 +3,7 @@
  * touches the filesystem.
  * @module
  */
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { constants, copyFile, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { SNIFF_BYTES, type Bytes } from '../codecs/codec.js';
 import { createDefaultRegistry } from '../codecs/registry.js';
 import {
@@ -17,6 +17,7 @@ import { HistSerialError, ValidationError, type Issue } from '../errors.js';
 import { resolveLimits } from '../limits.js';
 import { MESSAGES } from '../messages.js';
 import type { HistDocument } from '../model/histogram.js';
+import { parseAddress } from './address.js';
 import { tempPathFor, writeFileAtomic } from './atomic.js';
 import { resolveSidecar } from './sidecar.js';
 
@@ -97,14 +98,19 @@ export interface FileReport extends CheckResult {
  */
 export async function checkFile(path: string, options: DecodeOptions = {}): Promise<FileReport> {
   const limits = resolveLimits(options.limits);
-  await fileSize(path);
-  const head = await readHead(path);
-  const readSidecar = async (uri: string) => readBytes(await resolveSidecar(path, uri), limits.maxInputBytes);
+  // `file.h5:/group` reads one place inside the file (src/io/address.ts); `path` is kept for the report
+  const { path: file, location } = parseAddress(path);
+  await fileSize(file);
+  const head = await readHead(file);
+  const readSidecar = async (uri: string) => readBytes(await resolveSidecar(file, uri), limits.maxInputBytes);
   const result = await decodeWith(
     head,
-    { ...options, file: options.file ?? path },
-    async (codec, ctx) => (codec.decodeFile ? codec.decodeFile(path, ctx) : codec.decode(await readBytes(path, limits.maxInputBytes), ctx)),
-    { readSidecar },
+    { ...options, file: options.file ?? file },
+    async (codec, ctx) => {
+      if (location !== undefined && !codec.locations) throw new HistSerialError('INVALID_ARGUMENT', MESSAGES.locationUnsupported(codec.name, location));
+      return codec.decodeFile ? codec.decodeFile(file, ctx) : codec.decode(await readBytes(file, limits.maxInputBytes), ctx);
+    },
+    { readSidecar, ...(location === undefined ? {} : { location }) },
   );
   return { file: path, ...result, valid: !result.issues.some((i: Issue) => i.severity === 'error') };
 }
@@ -116,6 +122,7 @@ export async function checkFile(path: string, options: DecodeOptions = {}): Prom
  * ```ts
  * const doc = await readDocument('histos.json');
  * const h = doc.histograms.get('h1');
+ * const some = await readDocument('run.h5:/analysis/hists'); // the histograms below one HDF5 group
  * ```
  */
 export async function readDocument(path: string, options: DecodeOptions = {}): Promise<HistDocument> {
@@ -133,16 +140,24 @@ const chunks = (b: Bytes): readonly Uint8Array[] => (b instanceof Uint8Array ? [
  * @example
  * ```ts
  * await writeDocument('out.json', doc);
+ * await writeDocument('run.h5:/analysis/hists', doc); // adds to the group, keeps the rest of run.h5
  * ```
  */
-export async function writeDocument(path: string, doc: HistDocument, options: EncodeDocumentOptions = {}): Promise<WriteResult> {
+export async function writeDocument(address: string, doc: HistDocument, options: EncodeDocumentOptions = {}): Promise<WriteResult> {
   const registry = options.registry ?? createDefaultRegistry();
+  // `file.h5:/group` adds the histograms to that group of the file (src/io/address.ts)
+  const { path, location } = parseAddress(address);
   const format = registry.detectOutput(path, options.format).name;
   const { codec, raw, warnings } = await prepareEncode(doc, { ...options, registry, format, file: path });
-  const ctx = { options: options.options ?? {}, file: path };
+  if (location !== undefined && !codec.locations) throw new HistSerialError('INVALID_ARGUMENT', MESSAGES.locationUnsupported(codec.name, location));
+  const ctx = { options: options.options ?? {}, file: path, ...(location === undefined ? {} : { location }) };
   if (codec.encodeFile) {
     const tmp = tempPathFor(path);
     try {
+      // Adding to an existing file stays atomic: copy it, add to the copy, rename the copy over it.
+      if (location !== undefined && (await stat(path).then((s) => s.isFile(), () => false))) {
+        await copyFile(path, tmp, constants.COPYFILE_FICLONE);
+      }
       await codec.encodeFile(tmp, raw, ctx);
       await rename(tmp, path);
     } catch (err) {
@@ -205,7 +220,7 @@ export interface ConvertResult {
  */
 export async function convertFile(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
   const registry = options.registry ?? createDefaultRegistry();
-  const to = registry.detectOutput(output, options.to).name;
+  const to = registry.detectOutput(parseAddress(output).path, options.to).name;
   const report = await checkFile(input, { ...options, registry, ...(options.from ? { format: options.from } : {}) });
   if (!report.document) throw new ValidationError(report.issues, { file: input });
   const written = await writeDocument(output, report.document, {

@@ -1,0 +1,53 @@
+/**
+ * File addresses with a place inside the file: `histos.h5:/analysis/hists` is the group
+ * `/analysis/hists` of the file `histos.h5`.
+ *
+ * A name is split at `:/` only when what comes before is a file that exists or ends in an extension
+ * of a format with inner locations (`.h5`, `.hdf5`, `.hdf`), and the whole name is not itself an
+ * existing file. So `C:/data/h.json` (a Windows drive), `run:/x.json` (a colon in a folder name) and
+ * files whose names contain `:/` keep working as plain paths.
+ * @module
+ */
+import { statSync } from 'node:fs';
+
+/** File name endings of formats whose files have inner locations. */
+export const LOCATION_EXTENSIONS: readonly string[] = ['.h5', '.hdf5', '.hdf'];
+
+/** A file and, when the address names one, a place inside it. */
+export interface FileAddress {
+  path: string;
+  /** Absolute path inside the file (`/analysis/hists`), or undefined for the whole file. */
+  location?: string;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Split `FILE:/inner` into the file and the inner location (see the module comment).
+ *
+ * @example
+ * ```ts
+ * parseAddress('out.h5:/analysis/hists'); // { path: 'out.h5', location: '/analysis/hists' }
+ * parseAddress('C:/data/h.json');         // { path: 'C:/data/h.json' }
+ * ```
+ */
+export function parseAddress(address: string, exists: (path: string) => boolean = isFile): FileAddress {
+  if (!address.includes(':/') || exists(address)) return { path: address };
+  for (let i = address.indexOf(':/'); i > 0; i = address.indexOf(':/', i + 1)) {
+    const path = address.slice(0, i);
+    const lower = path.toLowerCase();
+    if (LOCATION_EXTENSIONS.some((ext) => lower.endsWith(ext)) || exists(path)) return { path, location: address.slice(i + 1) };
+  }
+  return { path: address };
+}
+
+/** The address text of a file and location (inverse of {@link parseAddress}). */
+export function formatAddress(a: FileAddress): string {
+  return a.location === undefined ? a.path : `${a.path}:${a.location}`;
+}
