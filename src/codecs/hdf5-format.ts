@@ -676,7 +676,6 @@ export function chunkBTree(sb: Superblock, rank: number, chunkShape: readonly nu
  * beyond the array's edges (HDF5 stores edge chunks whole). The inverse of {@link copyChunk}.
  */
 export function extractChunk(src: Uint8Array, shape: readonly number[], chunkShape: readonly number[], offset: readonly number[], itemSize: number): Uint8Array {
-  const rank = shape.length;
   const chunkBytes = chunkShape.reduce((a, b) => a * b, itemSize);
   const extent = shape.map((s, d) => Math.min(chunkShape[d]!, s - offset[d]!));
   // a whole chunk spanning every trailing axis is one run of the source: a view, no copy
@@ -685,34 +684,7 @@ export function extractChunk(src: Uint8Array, shape: readonly number[], chunkSha
     return src.subarray(from, from + chunkBytes);
   }
   const out = new Uint8Array(chunkBytes);
-  const cStride = new Array<number>(rank);
-  const sStride = new Array<number>(rank);
-  cStride[rank - 1] = itemSize;
-  sStride[rank - 1] = itemSize;
-  for (let d = rank - 2; d >= 0; d--) {
-    cStride[d] = cStride[d + 1]! * chunkShape[d + 1]!;
-    sStride[d] = sStride[d + 1]! * shape[d + 1]!;
-  }
-  const rowBytes = extent[rank - 1]! * itemSize;
-  const idx = new Array<number>(Math.max(rank - 1, 0)).fill(0);
-  let base = 0;
-  for (let d = 0; d < rank; d++) base += offset[d]! * sStride[d]!;
-  for (;;) {
-    let dst = 0;
-    let from = base;
-    for (let d = 0; d < rank - 1; d++) {
-      dst += idx[d]! * cStride[d]!;
-      from += idx[d]! * sStride[d]!;
-    }
-    out.set(src.subarray(from, from + rowBytes), dst);
-    let d = rank - 2;
-    while (d >= 0) {
-      if (++idx[d]! < extent[d]!) break;
-      idx[d] = 0;
-      d--;
-    }
-    if (d < 0) break;
-  }
+  forEachChunkRow(shape, chunkShape, offset, extent, itemSize, (inChunk, inArray, rowBytes) => out.set(src.subarray(inArray, inArray + rowBytes), inChunk));
   return out;
 }
 
@@ -901,27 +873,43 @@ export function copyChunk(
   }
   const extent = shape.map((s, d) => Math.min(chunkShape[d]!, s - offset[d]!));
   if (extent.some((e) => e <= 0)) return;
-  // strides in bytes
+  forEachChunkRow(shape, chunkShape, offset, extent, itemSize, (inChunk, inArray, rowBytes) => dest.set(chunk.subarray(inChunk, inChunk + rowBytes), inArray));
+}
+
+/**
+ * Visit the contiguous rows a chunk at `offset` (of `extent` elements per axis, clipped to the array)
+ * shares with a C-order array of `shape`: `fn(byte offset in the chunk, byte offset in the array, row
+ * bytes)`. Shared by {@link extractChunk} (array → chunk) and {@link copyChunk} (chunk → array).
+ */
+function forEachChunkRow(
+  shape: readonly number[],
+  chunkShape: readonly number[],
+  offset: readonly number[],
+  extent: readonly number[],
+  itemSize: number,
+  fn: (inChunk: number, inArray: number, rowBytes: number) => void,
+): void {
+  const rank = shape.length;
   const cStride = new Array<number>(rank);
-  const dStride = new Array<number>(rank);
+  const aStride = new Array<number>(rank);
   cStride[rank - 1] = itemSize;
-  dStride[rank - 1] = itemSize;
+  aStride[rank - 1] = itemSize;
   for (let d = rank - 2; d >= 0; d--) {
     cStride[d] = cStride[d + 1]! * chunkShape[d + 1]!;
-    dStride[d] = dStride[d + 1]! * shape[d + 1]!;
+    aStride[d] = aStride[d + 1]! * shape[d + 1]!;
   }
   const rowBytes = extent[rank - 1]! * itemSize;
-  const idx = new Array<number>(rank - 1).fill(0);
+  const idx = new Array<number>(Math.max(rank - 1, 0)).fill(0);
   let base = 0;
-  for (let d = 0; d < rank; d++) base += offset[d]! * dStride[d]!;
+  for (let d = 0; d < rank; d++) base += offset[d]! * aStride[d]!;
   for (;;) {
-    let src = 0;
-    let dst = base;
+    let inChunk = 0;
+    let inArray = base;
     for (let d = 0; d < rank - 1; d++) {
-      src += idx[d]! * cStride[d]!;
-      dst += idx[d]! * dStride[d]!;
+      inChunk += idx[d]! * cStride[d]!;
+      inArray += idx[d]! * aStride[d]!;
     }
-    dest.set(chunk.subarray(src, src + rowBytes), dst);
+    fn(inChunk, inArray, rowBytes);
     let d = rank - 2;
     while (d >= 0) {
       if (++idx[d]! < extent[d]!) break;
