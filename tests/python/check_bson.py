@@ -22,26 +22,15 @@ It prints one JSON report on stdout and exits 0 whatever the verdict (2 for bad 
 """
 import argparse
 import json
-import math
 import struct
 import sys
 
 import bson
 import numpy as np
 
-WRITER = "hist-serial"
-STORAGE_FIELDS = {
-    "int": ["values"],
-    "double": ["values"],
-    "weighted": ["values", "variances"],
-    "mean": ["counts", "values", "variances"],
-    "weighted_mean": ["sum_of_weights", "sum_of_weights_squared", "values", "variances"],
-}
+from uhi_compare import STORAGE_FIELDS, WRITER, ScalarComparison, pointer
+
 DTYPES = {"b1", "i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8", "f4", "f8"}
-
-
-def pointer(path, key):
-    return f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -113,33 +102,7 @@ def check_layout(raw):
 # Comparison with the original JSON
 
 
-def is_number(x):
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
-class Comparison:
-    def __init__(self):
-        self.diffs = []
-        self.notes = []
-
-    def scalar(self, a, b, path):
-        """a from the original, b from the BSON file."""
-        if is_number(a) and is_number(b):
-            if isinstance(a, int) and not isinstance(b, int):
-                self.diffs.append(f"{path}: the integer {a!r} became the float {b!r}")
-            elif isinstance(a, float) and isinstance(b, float):
-                if math.isnan(a) or math.isnan(b):
-                    if not (math.isnan(a) and math.isnan(b)):
-                        self.diffs.append(f"{path}: {a!r} != {b!r}")
-                elif a != b or math.copysign(1.0, a) != math.copysign(1.0, b):
-                    self.diffs.append(f"{path}: {a!r} != {b!r}")
-            elif a != b:
-                self.diffs.append(f"{path}: {a!r} != {b!r}")
-            elif isinstance(a, float) and isinstance(b, int):
-                self.notes.append(f"{path}: the float {a!r} was written as the integer {b!r}")
-        elif type(a) is not type(b) or a != b:
-            self.diffs.append(f"{path}: {a!r} != {b!r}")
-
+class Comparison(ScalarComparison):
     def value(self, a, b, path):
         if isinstance(a, dict) and isinstance(b, dict):
             if list(a) != list(b):

@@ -22,24 +22,13 @@ It prints one JSON report on stdout and exits 0 whatever the verdict (2 for bad 
 """
 import argparse
 import json
-import math
 import sys
 
 import jsonschema
 import numpy as np
 
-WRITER = "hist-serial"
-STORAGE_FIELDS = {
-    "int": ["values"],
-    "double": ["values"],
-    "weighted": ["values", "variances"],
-    "mean": ["counts", "values", "variances"],
-    "weighted_mean": ["sum_of_weights", "sum_of_weights_squared", "values", "variances"],
-}
+from uhi_compare import STORAGE_FIELDS, WRITER, ScalarComparison, pointer
 
-
-def pointer(path, key):
-    return f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
 
 
 def schema_errors(validator, doc):
@@ -47,33 +36,7 @@ def schema_errors(validator, doc):
     return [f"{''.join(pointer('', p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in errors]
 
 
-def is_number(x):
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
-class Comparison:
-    def __init__(self):
-        self.diffs = []
-        self.notes = []
-
-    def scalar(self, a, b, path):
-        """a from the original, b from the output."""
-        if is_number(a) and is_number(b):
-            if isinstance(a, int) and not isinstance(b, int):
-                self.diffs.append(f"{path}: the integer {a!r} became the float {b!r}")
-            elif isinstance(a, float) and isinstance(b, float):
-                if math.isnan(a) or math.isnan(b):
-                    if not (math.isnan(a) and math.isnan(b)):
-                        self.diffs.append(f"{path}: {a!r} != {b!r}")
-                elif a != b or math.copysign(1.0, a) != math.copysign(1.0, b):
-                    self.diffs.append(f"{path}: {a!r} != {b!r}")
-            elif a != b or (isinstance(a, float) and math.isnan(a)):
-                self.diffs.append(f"{path}: {a!r} != {b!r}")
-            elif isinstance(a, float) and isinstance(b, int):
-                self.notes.append(f"{path}: the float {a!r} was written as the integer {b!r}")
-        elif type(a) is not type(b) or a != b:
-            self.diffs.append(f"{path}: {a!r} != {b!r}")
-
+class Comparison(ScalarComparison):
     def value(self, a, b, path):
         if isinstance(a, dict) and isinstance(b, dict):
             if list(a) != list(b) and set(a) == set(b):
