@@ -544,6 +544,12 @@ export function readHdf5File(path: string, ctx: DecodeContext): Promise<RawDocum
     } finally {
       f.close();
     }
+  }).catch((err: unknown) => {
+    // The library can also fail outside the guarded calls: closing the file after a corrupt read can
+    // trap (WebAssembly "memory access out of bounds", tests/fuzz-corpus/hdf5.*). Still a problem of
+    // this file's content, never a raw exception.
+    if (err instanceof HistSerialError) throw err;
+    throw new HistSerialError('PARSE', MESSAGES.hdf5Library('read', file, hdf5Reason(err)), { file, codec: 'hdf5', cause: err });
   });
 }
 
