@@ -11,7 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../src/index.js';
 import { CLI, runBuiltCli } from './helpers/cli.js';
 import { requirePython } from './helpers/python.js';
-import { PROJECT_DIR, describeReference, hasReference, ref, refJson } from './helpers/reference.js';
+import { CASES as MANIFEST_CASES, manifest } from './helpers/manifest.js';
+import { PROJECT_DIR, describeReference, hasReference, ref } from './helpers/reference.js';
 import { tempDir } from './helpers/tmp.js';
 
 const SCRIPT = join(PROJECT_DIR, 'tests/python/check_bson.py');
@@ -20,18 +21,7 @@ const SCRIPT = join(PROJECT_DIR, 'tests/python/check_bson.py');
 const PYTHON = requirePython(['bson', 'numpy']);
 const describePython = (PYTHON ? describeReference : describe.skip) as typeof describe;
 
-interface ManifestCase {
-  files: { json: { path: string } };
-}
-interface Manifest {
-  cases: Record<string, ManifestCase>;
-  edge_cases: Record<string, ManifestCase>;
-}
-
-const manifest = hasReference ? refJson<Manifest>('uhi-generated', 'MANIFEST.json') : undefined;
-const CASES = manifest
-  ? [...Object.entries(manifest.cases), ...Object.entries(manifest.edge_cases)].map(([name, c]) => ({ name, path: c.files.json.path, histograms: [name] }))
-  : [];
+const CASES = MANIFEST_CASES.map(({ name, kase }) => ({ name, path: kase.files.json.path, histograms: [name] }));
 if (hasReference) CASES.push({ name: 'all', path: 'all.json', histograms: Object.keys(manifest!.cases) });
 
 /** Arrays of a UHI JSON file: storage arrays (every key but `type`) and variable axes' edges. */

@@ -30,7 +30,8 @@ import { BSON_PREFIX, sniffBson } from '../src/codecs/bson-entry.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
 import { MESSAGES } from '../src/messages.js';
 import type { RawDocument } from '../src/raw.js';
-import { describeReference, hasReference, ref, refJson } from './helpers/reference.js';
+import { CASES as MANIFEST_CASES } from './helpers/manifest.js';
+import { describeReference, hasReference, ref } from './helpers/reference.js';
 import { tempDir } from './helpers/tmp.js';
 
 const dir = tempDir('hist-serial-bson-');
@@ -157,20 +158,7 @@ function payloadOffsets(bytes: Uint8Array): Map<string, number> {
 // ---------------------------------------------------------------------------------------------
 // Reference files
 
-interface ManifestCase {
-  files: { json: { path: string } };
-}
-interface Manifest {
-  cases: Record<string, ManifestCase>;
-  edge_cases: Record<string, ManifestCase>;
-}
-const manifest = hasReference ? refJson<Manifest>('uhi-generated', 'MANIFEST.json') : undefined;
-const CASES = manifest
-  ? [
-      ...[...Object.entries(manifest.cases), ...Object.entries(manifest.edge_cases)].map(([name, c]) => ({ name, path: c.files.json.path })),
-      { name: 'all', path: 'all.json' },
-    ]
-  : [];
+const CASES = hasReference ? [...MANIFEST_CASES.map(({ name, kase }) => ({ name, path: kase.files.json.path })), { name: 'all', path: 'all.json' }] : [];
 
 describeReference('uhi-generated files: json → bson → json, exactly', () => {
   it('covers the 11 cases, the 2 edge cases and all.json', () => {

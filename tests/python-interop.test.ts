@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../src/index.js';
 import { CLI, runBuiltCli } from './helpers/cli.js';
 import { requirePython } from './helpers/python.js';
-import { PROJECT_DIR, describeReference, hasReference, ref, refJson } from './helpers/reference.js';
+import { CASES as MANIFEST_CASES, manifest } from './helpers/manifest.js';
+import { PROJECT_DIR, describeReference, hasReference, ref } from './helpers/reference.js';
 import { tempDir } from './helpers/tmp.js';
 
 const SCRIPT = join(PROJECT_DIR, 'tests/python/check_uhi_json.py');
@@ -22,23 +23,12 @@ const describePython = (PYTHON ? describeReference : describe.skip) as typeof de
 /** The one case uhi's snapshot schema rejects: 0-d storage written as bare numbers (uhi's own writer does that). */
 const EXPECTED_SCHEMA_FAILURES = new Set(['scalar_0d_weighted']);
 
-interface ManifestCase {
-  files: { json: { path: string; schema_errors: string[] } };
-}
-interface Manifest {
-  cases: Record<string, ManifestCase>;
-  edge_cases: Record<string, ManifestCase>;
-}
-
-const manifest = hasReference ? refJson<Manifest>('uhi-generated', 'MANIFEST.json') : undefined;
-const CASES = manifest
-  ? [...Object.entries(manifest.cases), ...Object.entries(manifest.edge_cases)].map(([name, c]) => ({
-      name,
-      path: c.files.json.path,
-      histograms: [name],
-      uhiSchemaErrors: c.files.json.schema_errors,
-    }))
-  : [];
+const CASES = MANIFEST_CASES.map(({ name, kase }) => ({
+  name,
+  path: kase.files.json.path,
+  histograms: [name],
+  uhiSchemaErrors: kase.files.json.schema_errors,
+}));
 // The combined file too: every case at once.
 if (hasReference) CASES.push({ name: 'all', path: 'all.json', histograms: Object.keys(manifest!.cases), uhiSchemaErrors: [] });
 

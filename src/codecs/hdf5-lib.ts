@@ -15,6 +15,7 @@
  */
 import * as h5 from 'h5wasm/node';
 import type { Dtype as WasmDtype, Metadata } from 'h5wasm/node';
+import type { TypedArray } from '../model/ndarray.js';
 
 /** h5wasm's wasm heap is at most 2 GiB: no call may pass more than half of it. */
 export const HDF5_MAX_CALL_BYTES = 1024 * 1024 * 1024;
@@ -100,18 +101,8 @@ export type AttributeValue =
   | { kind: 'array'; value: unknown[] }
   | { kind: 'other'; type: string };
 
-/** Typed arrays h5wasm reads and writes. */
-export type NumericArray =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array
-  | Float32Array
-  | Float64Array;
+/** Typed arrays h5wasm reads and writes: the model's. */
+export type NumericArray = TypedArray;
 
 /** Options for writing a numeric dataset. */
 export interface WriteOptions {
