@@ -30,6 +30,18 @@ export const MESSAGES = {
   jsonNotObject: (kind: string) => `Expected a JSON object at the document root, found ${kind}`,
   inputTooLarge: (bytes: number, limit: number) =>
     `Input of ${bytes} bytes is larger than the limit of ${limit} bytes (raise it with the maxInputBytes option)`,
+  jsonTextTooLarge: (bytes: number, limit: number) =>
+    `JSON text of ${bytes} bytes cannot be read: JavaScript strings hold at most ${limit} characters; store histograms this big in a binary format (.hsb, .h5, .zip)`,
+  formatTooLarge: (format: string, bytes: number, limit: number) =>
+    `Input of ${bytes} bytes is larger than any ${format} file that can be read (at most ${limit} bytes); store histograms this big in a binary format (.hsb, .h5, .zip)`,
+  rootDimensions: (name: string, dims: number) =>
+    `Histogram ${quote(name)} has ${dims} axes; ROOT histograms (TH1/TH2/TH3) have 1 to 3: write it to .hsb, .h5 or .zip instead`,
+  rootProfile3D: (name: string) =>
+    `Histogram ${quote(name)} is a 3-d mean (profile) histogram; TProfile3D is not supported: write it to .hsb, .h5 or .zip instead`,
+  rootEmptyStorage: (name: string) => `Histogram ${quote(name)} has no bin contents (empty storage); a ROOT histogram always has them`,
+  rootAxisType: (name: string, axis: number, type: string) => `Histogram ${quote(name)}: axis ${axis} of type ${quote(type)} cannot be written to ROOT`,
+  rootKeyName: (name: string) =>
+    `Histogram name ${quote(name)} cannot be a ROOT key path: names are split at "/" into directories, and no part may be empty or contain ";" (ROOT's cycle separator)`,
   arrayTooLarge: (path: string, n: number, limit: number) =>
     `Array at ${at(path)} has ${n} elements, more than the limit of ${limit}`,
   // schema
@@ -166,6 +178,31 @@ export const MESSAGES = {
     `Format ${quote(format)} cannot hold the top-level section(s) ${list(keys.map((k) => quote(k)))}; they are not written (use the native .hsb or .hsj format to keep them)`,
   io: (op: string, file: string, reason: string) => `Cannot ${op} ${file}: ${reason}`,
   invalidOption: (option: string, value: unknown, expected: string) => `Invalid option ${option} = ${quote(value)}; expected ${expected}`,
+  // ROOT files (writing); `path` is a JSON pointer made of the histogram's key path, e.g. /dir~1h/cells
+  rootWriteTooLarge: (path: string, bytes: number, limit: number) =>
+    `Histogram at ${path} would be a ${bytes}-byte object in a ROOT file; ROOT cannot store an object that large (at most ${limit} bytes per object, its byte counts have 30 bits). Write a .hsb or .h5 file instead, or split the histogram`,
+  rootWriteByteCount: (bytes: number, limit: number) =>
+    `A ROOT object part of ${bytes} bytes cannot be written: ROOT's byte counts allow at most ${limit}; write a .hsb or .h5 file instead`,
+  rootWriteUnsupportedClass: (path: string, className: string, supported: readonly string[]) =>
+    `Cannot write histogram ${path} of class ${quote(className)} to a ROOT file; hist-serial writes ${list(supported)}`,
+  rootWriteInvalid: (path: string, what: string) => `Cannot write ${path} to a ROOT file: ${what}`,
+  rootWriteNotString: () => 'expected a string',
+  rootWriteAxisCount: (className: string, expected: number, found: number) => `a ${className} has ${expected} axes, this histogram has ${found}`,
+  rootWriteAxisBins: (nbins: unknown) => `the axis has ${quote(nbins)} bins; expected an integer of at least 1`,
+  rootWriteArray: (type: string, n: number, found: string, extra?: string) => `expected a ${type} of ${n} elements${extra ? ` (${extra})` : ''}, found ${found}`,
+  rootWriteLabels: (nbins: number) => `expected null or an array of at most ${nbins} strings or nulls (one per bin)`,
+  rootWriteProfileMissing: (className: string) => `a ${className} needs profile data (fBinEntries, fErrorMode...), found null`,
+  rootWriteErrorMode: (mode: unknown) => `fErrorMode is ${quote(mode)}; expected 0, 1, 2 or 3`,
+  rootWriteMissingStat: (name: string) => `the statistic ${name} is missing; expected a number`,
+  rootWriteAttribute: (path: string, name: string, value: unknown, expected: string) =>
+    `Cannot write ${name} = ${quote(value)} at ${path} to a ROOT file; expected ${expected}`,
+  rootWriteKeyPath: (path: string, keyPath: unknown, why: string) => `Cannot write histogram ${path} to a ROOT file: its path ${quote(keyPath)} ${why}`,
+  rootWriteEmptyPathPart: () => 'has an empty, "." or ".." part; expected names joined by "/" such as dir/sub/h',
+  rootWriteNameTooLong: (bytes: number, limit: number) => `makes a key of ${bytes} bytes; ROOT keys hold at most ${limit}`,
+  rootWriteCycle: (path: string, cycle: unknown) =>
+    `Cannot write histogram ${path} to a ROOT file: cycle ${quote(cycle)} is not an integer from 0 (next free cycle) to 32767`,
+  rootWriteDuplicateKey: (keyPath: string, cycle: number) => `Two histograms would both be written as ${quote(`${keyPath};${cycle}`)} in the ROOT file`,
+  rootWriteKeyClash: (keyPath: string) => `${quote(keyPath)} would be both a directory and a histogram in the ROOT file`,
   // .npy arrays (numpy's format); `what` names the array, e.g. zip member "h_storage_values.npy"
   npyMagic: (what: string) => `${what} is not a .npy array: it does not start with the magic string "\\x93NUMPY"`,
   npyVersion: (what: string, major: number, minor: number) => `${what} has .npy format version ${major}.${minor}; expected 1.0, 2.0 or 3.0`,
@@ -217,4 +254,49 @@ export const MESSAGES = {
   zipNameTaken: () => 'another member already has this name',
   zipMember: (member: string) => `zip member ${quote(member)}`,
   inZipMember: (member: string, message: string) => `In zip member ${quote(member)}: ${message}`,
+  // ROOT files (reading); `where` names the record, e.g. `key "dir/h;1"` or "the file header"
+  rootReadMagic: () => 'Not a ROOT file: it does not start with the magic bytes "root"',
+  rootReadPastEnd: (what: string, offset: number, need: number, have: number, where: string) =>
+    `Truncated or corrupt ROOT data: reading ${what} at byte ${offset} of ${where} needs ${need} byte(s), only ${Math.max(have, 0)} remain`,
+  rootReadTruncated: (end: number, size: number) =>
+    `Truncated ROOT file: its header says the data end at byte ${end}, but the file has ${size} bytes`,
+  rootReadHeader: (what: string) => `Corrupt ROOT file header: ${what}`,
+  rootReadSeek: (what: string, offset: number, length: number, size: number) =>
+    `Corrupt ROOT file: ${what} (${length} bytes at byte ${offset}) lies outside the file of ${size} bytes`,
+  rootReadKey: (where: string, what: string) => `Corrupt ROOT ${where}: ${what}`,
+  rootReadByteCount: (className: string, where: string, expected: number, actual: number) =>
+    `Corrupt ROOT object in ${where}: its ${className} part should end at byte ${expected} (its byte count), but its members end at byte ${actual}`,
+  rootReadUnsupportedVersion: (className: string, version: number, supported: string, where: string) =>
+    `${className} class version ${version} in ${where} is not supported; this reader knows ${className} versions ${supported}`,
+  rootReadMemberwise: (className: string, where: string) =>
+    `${className} in ${where} is streamed member-wise, which this reader does not support`,
+  rootReadBadTag: (where: string, tag: number, offset: number) =>
+    `Corrupt ROOT object in ${where}: object tag 0x${tag.toString(16)} at byte ${offset} refers to no class read before it`,
+  rootReadNoByteCount: (where: string, what: string, offset: number) =>
+    `Corrupt or unsupported ROOT object in ${where}: ${what} at byte ${offset} has no byte count, so it cannot be skipped`,
+  rootReadUnexpectedClass: (where: string, member: string, found: string, expected: string) =>
+    `Unexpected class in ${where}: ${member} holds a ${quote(found)}, expected ${expected}`,
+  rootReadArrayLength: (where: string, member: string, found: number, expected: number, why: string) =>
+    `Corrupt ROOT histogram in ${where}: ${member} has ${found} element(s), expected ${expected} (${why})`,
+  rootReadCompression: (where: string, tag: string) =>
+    `Unknown ROOT compression algorithm ${quote(tag)} in ${where}; hist-serial reads ZL and CS (zlib), XZ (lzma), L4 (lz4) and ZS (zstd)`,
+  rootReadDecompress: (algorithm: string, where: string, reason: string) => `Corrupt ${algorithm} data in ${where}: ${reason}`,
+  rootReadBlockSizes: (where: string, sum: number, objlen: number) =>
+    `Corrupt ROOT ${where}: its compressed blocks hold ${sum} bytes, but the key says the object has ${objlen}`,
+  rootReadBlockRatio: (algorithm: string, where: string, declared: number, compressed: number) =>
+    `ROOT ${where} declares a ${algorithm} block of ${declared} bytes from ${compressed} compressed bytes, more than ${algorithm} can produce; refused as corrupt or a decompression bomb`,
+  rootReadObjectTooLarge: (where: string, bytes: number, limit: number) =>
+    `ROOT ${where} holds an object of ${bytes} bytes, more than the limit of ${limit} bytes (raise it with the maxInputBytes option)`,
+  rootReadChecksum: (algorithm: string, where: string, expected: string, actual: string) =>
+    `${algorithm} checksum mismatch in ${where}: the file says ${expected}, the data have ${actual}; the file is corrupt`,
+  rootReadTooDeep: (limit: number, path: string) =>
+    `ROOT directories nested deeper than ${limit} levels at ${quote(path)}; refused as corrupt`,
+  rootReadDirectoryLoop: (path: string) => `Corrupt ROOT file: directory ${quote(path)} contains itself`,
+  rootReadTooManyKeys: (limit: number) => `The ROOT file lists more than ${limit} keys; refused as corrupt`,
+  rootReadNotFound: (location: string, directory: string, available: readonly string[]) =>
+    `No object ${quote(location)} in the ROOT file; ${directory === '' ? 'the top directory' : `directory ${quote(directory)}`} holds ${available.length ? `${list(available.slice(0, 20))}${available.length > 20 ? ', ...' : ''}` : 'nothing'}`,
+  rootReadNotHistogram: (path: string, className: string) =>
+    `ROOT object ${quote(path)} is a ${className}, not a histogram this reader knows (TH1*, TH2*, TH3*, TProfile, TProfile2D)`,
+  rootReadBadLocation: (location: string) =>
+    `Invalid location ${quote(location)} inside a ROOT file: expected a path such as dir/sub/name or name;2`,
 } as const;

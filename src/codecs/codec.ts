@@ -81,6 +81,11 @@ export interface Codec {
   readonly arrays: ArrayPlacement;
   /** Does the format keep {@link RawDocument.extras} (top-level sections beside the histograms)? */
   readonly keepsExtras?: boolean;
+  /**
+   * The largest input `decode` can take, when the format itself limits it (UHI JSON: V8's longest
+   * string). The IO layer refuses a bigger file before reading it, with a message naming the format.
+   */
+  readonly maxDecodeBytes?: number;
   /** Does the format address places inside a file (`file.h5:/group`, see `DecodeContext.location`)? */
   readonly locations?: boolean;
   decode(bytes: Uint8Array, ctx: DecodeContext): Promise<RawDocument>;

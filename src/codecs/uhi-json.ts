@@ -5,11 +5,15 @@
  * JSON by default, strict RFC 8259 with `nonFinite: 'error'`.
  * @module
  */
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { LimitError, ParseError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
 import { parseJson } from '../json/parse.js';
-import { stringifyJsonChunks } from '../json/stringify.js';
+import { streamJson, stringifyJsonChunks } from '../json/stringify.js';
 import type { Codec } from './codec.js';
+
+/** V8's longest string (2^29 − 24 UTF-16 units on 64-bit): JSON text is parsed as one string, so no longer file can be read. */
+export const MAX_JSON_TEXT_BYTES = 0x1fffffe8;
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -19,7 +23,7 @@ export function decodeUtf8(bytes: Uint8Array): string {
     return UTF8.decode(bytes);
   } catch (err) {
     if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_STRING_TOO_LONG') {
-      throw new LimitError(MESSAGES.inputTooLarge(bytes.length, 0x1fffffe8), { cause: err });
+      throw new LimitError(MESSAGES.jsonTextTooLarge(bytes.length, MAX_JSON_TEXT_BYTES), { cause: err });
     }
     throw new ParseError('Invalid JSON: the file is not valid UTF-8 text', { cause: err });
   }
@@ -29,11 +33,28 @@ export const UHI_JSON_CODEC: Codec = {
   name: 'uhi-json',
   extensions: ['.json'],
   arrays: 'inline',
+  maxDecodeBytes: MAX_JSON_TEXT_BYTES,
   async decode(bytes, ctx) {
     const { value, exact } = parseJson(decodeUtf8(bytes), { maxDepth: ctx.limits.maxJsonDepth });
     return exact ? { json: value, resources: new Map(), exact } : { json: value, resources: new Map() };
   },
   async encode(raw, ctx) {
     return { main: stringifyJsonChunks(raw.json, { nonFinite: ctx.options.nonFinite ?? 'python' }) };
+  },
+  /** The same text as `encode`, written to the file chunk by chunk (memory: one chunk, whatever the size). */
+  async encodeFile(path, raw, ctx) {
+    const fd = openSync(path, 'w', 0o644);
+    try {
+      streamJson(
+        raw.json,
+        (chunk) => {
+          for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off, chunk.length - off);
+        },
+        { nonFinite: ctx.options.nonFinite ?? 'python' },
+      );
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   },
 };

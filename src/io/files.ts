@@ -13,7 +13,7 @@ import {
   type DecodeOptions,
   type EncodeDocumentOptions,
 } from '../document.js';
-import { HistSerialError, ValidationError, type Issue } from '../errors.js';
+import { HistSerialError, LimitError, ValidationError, type Issue } from '../errors.js';
 import { resolveLimits } from '../limits.js';
 import { MESSAGES } from '../messages.js';
 import type { HistDocument } from '../model/histogram.js';
@@ -108,7 +108,12 @@ export async function checkFile(path: string, options: DecodeOptions = {}): Prom
     { ...options, file: options.file ?? file },
     async (codec, ctx) => {
       if (location !== undefined && !codec.locations) throw new HistSerialError('INVALID_ARGUMENT', MESSAGES.locationUnsupported(codec.name, location));
-      return codec.decodeFile ? codec.decodeFile(file, ctx) : codec.decode(await readBytes(file, limits.maxInputBytes), ctx);
+      if (codec.decodeFile) return codec.decodeFile(file, ctx);
+      const size = await fileSize(file);
+      if (codec.maxDecodeBytes !== undefined && size > codec.maxDecodeBytes && size <= limits.maxInputBytes) {
+        throw new LimitError(MESSAGES.formatTooLarge(codec.name, size, codec.maxDecodeBytes), { file });
+      }
+      return codec.decode(await readBytes(file, limits.maxInputBytes), ctx);
     },
     { readSidecar, ...(location === undefined ? {} : { location }) },
   );

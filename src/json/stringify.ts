@@ -26,11 +26,12 @@ export interface StringifyOptions {
 
 const CHUNK_CHARS = 1 << 24;
 
-/** Growable list of UTF-8 chunks. */
+/** Collects output strings into UTF-8 chunks of about {@link CHUNK_CHARS}, each handed to `sink` when full. */
 class ChunkWriter {
   private parts: string[] = [];
   private size = 0;
-  readonly chunks: Buffer[] = [];
+
+  constructor(private readonly sink: (chunk: Buffer) => void) {}
 
   push(s: string): void {
     this.parts.push(s);
@@ -39,7 +40,7 @@ class ChunkWriter {
   }
 
   flush(): void {
-    if (this.parts.length) this.chunks.push(Buffer.from(this.parts.join(''), 'utf8'));
+    if (this.parts.length) this.sink(Buffer.from(this.parts.join(''), 'utf8'));
     this.parts = [];
     this.size = 0;
   }
@@ -60,11 +61,25 @@ export function stringifyJson(value: unknown, options: StringifyOptions = {}): U
 
 /** {@link stringifyJson} as a list of UTF-8 chunks (no final concatenation; the total may pass 4 GiB). */
 export function stringifyJsonChunks(value: unknown, options: StringifyOptions = {}): Buffer[] {
-  const w = new ChunkWriter();
+  const chunks: Buffer[] = [];
+  streamJson(value, (c) => chunks.push(c), options);
+  return chunks;
+}
+
+/**
+ * {@link stringifyJson} streamed: each UTF-8 chunk (about 16 Mi characters) goes to `sink` as soon
+ * as it is full, so writing a document to a file never holds more than one chunk of text.
+ *
+ * @example
+ * ```ts
+ * streamJson(raw.json, (chunk) => writeSync(fd, chunk));
+ * ```
+ */
+export function streamJson(value: unknown, sink: (chunk: Buffer) => void, options: StringifyOptions = {}): void {
+  const w = new ChunkWriter(sink);
   new Writer(w, options.nonFinite ?? 'python', options.indent ?? '  ').value(value, '', '');
   w.push('\n');
   w.flush();
-  return w.chunks;
 }
 
 /** Elements formatted per block of a row: bounds the size of any one string, whatever the row length. */
