@@ -25,7 +25,7 @@ function run(args) {
 const inputs = readdirSync(join(ROOT, 'fixtures')).filter((f) => f.endsWith('.json') && f !== 'manifest.json').sort();
 const outputs = [];
 // Every fixture into each binary container, and the first one back to JSON from each of them.
-const formats = ['.hsb', '.zip', '.bson', '.hsj', '.h5'];
+const formats = ['.hsb', '.zip', '.bson', '.hsj', '.h5', '.root'];
 for (const f of inputs) {
   const stem = f.replace(/\.json$/, '');
   for (const ext of formats) {

@@ -40,6 +40,9 @@ export const MESSAGES = {
     `Histogram ${quote(name)} is a 3-d mean (profile) histogram; TProfile3D is not supported: write it to .hsb, .h5 or .zip instead`,
   rootEmptyStorage: (name: string) => `Histogram ${quote(name)} has no bin contents (empty storage); a ROOT histogram always has them`,
   rootAxisType: (name: string, axis: number, type: string) => `Histogram ${quote(name)}: axis ${axis} of type ${quote(type)} cannot be written to ROOT`,
+  rootFileTooLarge: (bytes: number, limit: number) => `ROOT file of ${bytes} bytes is larger than hist-serial reads (at most ${limit} bytes, read into memory at once)`,
+  rootAppend: (file: string) =>
+    `${file} exists: hist-serial writes new ROOT files and cannot add histograms to an existing one; write to a new file (or without ":dir" to replace it)`,
   rootKeyName: (name: string) =>
     `Histogram name ${quote(name)} cannot be a ROOT key path: names are split at "/" into directories, and no part may be empty or contain ";" (ROOT's cycle separator)`,
   arrayTooLarge: (path: string, n: number, limit: number) =>
@@ -176,6 +179,12 @@ export const MESSAGES = {
   emptySelection: () => 'Nothing to write: the selection is empty',
   extrasDropped: (format: string, keys: readonly string[]) =>
     `Format ${quote(format)} cannot hold the top-level section(s) ${list(keys.map((k) => quote(k)))}; they are not written (use the native .hsb or .hsj format to keep them)`,
+  // merge and diff
+  mergeAxisCount: (a: number, b: number) => `they have ${a} and ${b} axes`,
+  mergeAxis: (k: number, a: string, b: string) => `axis ${k} differs: ${a} vs ${b}`,
+  mergeStorage: (a: string, b: string) => `storage types differ: ${a} vs ${b} (convert one first)`,
+  mergeEmpty: () => 'one has bin contents and the other has none (empty storage)',
+  mergeRefused: (name: string, why: string) => `Cannot add histogram${name ? ` ${quote(name)}` : 's'}: ${why}`,
   io: (op: string, file: string, reason: string) => `Cannot ${op} ${file}: ${reason}`,
   invalidOption: (option: string, value: unknown, expected: string) => `Invalid option ${option} = ${quote(value)}; expected ${expected}`,
   // ROOT files (writing); `path` is a JSON pointer made of the histogram's key path, e.g. /dir~1h/cells
@@ -189,7 +198,10 @@ export const MESSAGES = {
   rootWriteNotString: () => 'expected a string',
   rootWriteAxisCount: (className: string, expected: number, found: number) => `a ${className} has ${expected} axes, this histogram has ${found}`,
   rootWriteAxisBins: (nbins: unknown) => `the axis has ${quote(nbins)} bins; expected an integer of at least 1`,
-  rootWriteArray: (type: string, n: number, found: string, extra?: string) => `expected a ${type} of ${n} elements${extra ? ` (${extra})` : ''}, found ${found}`,
+  rootWriteArray: (type: string, n: number, found: unknown, nullable = false) =>
+    `expected ${nullable ? 'null or ' : ''}a ${type} of ${n} elements, found ${ArrayBuffer.isView(found) ? `a ${found.constructor.name} of ${(found as unknown as ArrayLike<unknown>).length}` : Array.isArray(found) ? `an array of ${found.length}` : quote(found)}`,
+  rootWriteExpected: (kind: 'i16' | 'u16' | 'i32' | 'f32' | 'f64' | 'bool' | 'string' | 'numbers') =>
+    ({ i16: 'an integer from -32768 to 32767', u16: 'an integer from 0 to 65535', i32: 'a 32-bit signed integer', f32: 'a number', f64: 'a number', bool: 'a boolean', string: 'a string', numbers: 'an array of numbers' })[kind],
   rootWriteLabels: (nbins: number) => `expected null or an array of at most ${nbins} strings or nulls (one per bin)`,
   rootWriteProfileMissing: (className: string) => `a ${className} needs profile data (fBinEntries, fErrorMode...), found null`,
   rootWriteErrorMode: (mode: unknown) => `fErrorMode is ${quote(mode)}; expected 0, 1, 2 or 3`,
@@ -263,7 +275,7 @@ export const MESSAGES = {
   rootReadHeader: (what: string) => `Corrupt ROOT file header: ${what}`,
   rootReadSeek: (what: string, offset: number, length: number, size: number) =>
     `Corrupt ROOT file: ${what} (${length} bytes at byte ${offset}) lies outside the file of ${size} bytes`,
-  rootReadKey: (where: string, what: string) => `Corrupt ROOT ${where}: ${what}`,
+  rootReadKey: (where: string, what: string) => `Corrupt ROOT file, in ${where}: ${what}`,
   rootReadByteCount: (className: string, where: string, expected: number, actual: number) =>
     `Corrupt ROOT object in ${where}: its ${className} part should end at byte ${expected} (its byte count), but its members end at byte ${actual}`,
   rootReadUnsupportedVersion: (className: string, version: number, supported: string, where: string) =>

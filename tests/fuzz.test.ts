@@ -1,7 +1,7 @@
 /**
  * Seeded mutation fuzzing of every reader. Valid encodings of the committed fixtures, in every
  * format, are mutated (bit flips, byte sets, truncations, duplicated chunks, insertions, huge
- * little-endian length fields; for JSON also deep nesting, wrong types and shape mismatches) and
+ * little-endian length fields (big-endian for ROOT); for JSON also deep nesting, wrong types and shape mismatches) and
  * handed to `checkBytes`, which must end in a document or issues: never an exception escaping,
  * never a hang, never an absurd allocation. Deterministic: a case is named by its format and seed,
  * and `FUZZ_SAVE=1` writes the inputs of failing cases to `tests/fuzz-corpus/` (replayed below;
@@ -352,8 +352,25 @@ const TARGETS: readonly Target[] = [
   } },
   { format: 'uhi-zip', variants: [{}, { zipCompression: 'deflate' }], cases: 700, structured: mutateZip },
   { format: 'bson', variants: [{}], cases: 700, structured: mutateBson },
+  { format: 'root', variants: [{}, { rootCompression: 'none' }], cases: 700, structured: mutateBigEndianLength },
   { format: 'hdf5', variants: [{}, { hdf5Compression: 'gzip', hdf5CompressMin: 1, hdf5ChunkBytes: 64 }], fixtures: 3, cases: 400 },
 ];
+
+/** ROOT is big-endian: a huge 32- or 64-bit big-endian value anywhere (key lengths, seeks, byte counts, array sizes). */
+function mutateBigEndianLength(b: Uint8Array, r: Rng): [Uint8Array, string] {
+  const out = b.slice();
+  const dv = new DataView(out.buffer);
+  if (r.next() < 0.7 || out.length < 8) {
+    const at = r.int(Math.max(1, out.length - 3));
+    const v = r.pick(HUGE_32);
+    if (out.length >= 4) dv.setUint32(at, v, false);
+    return [out, `u32be ${v} at ${at}`];
+  }
+  const at = r.int(out.length - 7);
+  const v = r.pick(HUGE_64);
+  dv.setBigUint64(at, v & (2n ** 64n - 1n), false);
+  return [out, `u64be ${v} at ${at}`];
+}
 
 /** A case's input: seed → (base encoding, mutations). */
 async function makeCase(bases: readonly Uint8Array[], target: Target, seed: number): Promise<{ bytes: Uint8Array; what: string }> {

@@ -158,6 +158,24 @@ describe('hostile input: exit 1 with the right error code, fast', () => {
     expect(o.ms).toBeLessThan(10_000);
   });
 
+  it('ROOT key whose length (fNbytes) or object size (fObjlen) points far past the end → PARSE, nothing allocated', async () => {
+    const root = Buffer.from(await validFile('h.root'));
+    // TKey: fNbytes i32, fVersion i16, fObjlen i32, fDatime u32, fKeylen i16, fCycle i16, fSeekKey i32, fSeekPdir i32, then the
+    // class name. The histogram's key is in the file twice (before its record, and in the directory's key list): patch both.
+    const keys: number[] = [];
+    for (let i = root.indexOf('\x04TH1D', 0, 'latin1'); i >= 0; i = root.indexOf('\x04TH1D', i + 1, 'latin1')) {
+      if (i >= 26 && root.readInt16BE(i - 22) === 4 && root.readInt16BE(i - 10) === 1) keys.push(i - 26); // key version 4, cycle 1
+    }
+    expect(keys).toHaveLength(2);
+    for (const [field, offset] of [['fNbytes', 0], ['fObjlen', 6]] as const) {
+      const bad = Buffer.from(root);
+      for (const key of keys) bad.writeInt32BE(0x7ffffff0, key + offset);
+      const o = validate(put(`long-${field}.root`, bad));
+      expect(o, field).toMatchObject({ exit: 1, code: 'PARSE' });
+      expect(o.ms, field).toBeLessThan(10_000);
+    }
+  });
+
   it('HDF5 cut in half (object addresses past the end of the file) → PARSE', async () => {
     const h5 = await validFile('h.h5');
     const o = validate(put('cut.h5', h5.subarray(0, h5.length >> 1)));

@@ -47,6 +47,10 @@ export interface EncodeOptions {
   zipCompression?: 'store' | 'deflate';
   /** Zip with DEFLATE: zlib level 0–9 (default 6, zlib's and Python's default). */
   zipLevel?: number;
+  /** ROOT: zlib-compressed keys (default, level {@link EncodeOptions.rootLevel}) or uncompressed ones. */
+  rootCompression?: 'zlib' | 'none';
+  /** ROOT with zlib: level 1–9 (default 1, ROOT's default setting 101); 0 means uncompressed. */
+  rootLevel?: number;
   /** HDF5: contiguous datasets (default, fastest) or chunked gzip (deflate) ones. */
   hdf5Compression?: 'none' | 'gzip';
   /** HDF5 with gzip: deflate level 0–9 (default 4, uhi's `compression_opts`). */

@@ -10,6 +10,7 @@ import type { Codec, CodecEntry } from './codec.js';
 import { BSON_ENTRY } from './bson-entry.js';
 import { HDF5_ENTRY } from './hdf5-entry.js';
 import { HSB_ENTRY, HSJ_ENTRY } from './native-entry.js';
+import { ROOT_ENTRY } from './root-entry.js';
 import { UHI_JSON_ENTRY } from './uhi-json-entry.js';
 import { UHI_ZIP_ENTRY } from './zip-entry.js';
 
@@ -111,6 +112,7 @@ export function createDefaultRegistry(): CodecRegistry {
     UHI_ZIP_ENTRY, // PK\x03\x04 (spec.md 4.2)
     // after zip: an HDF5 file may start with a user block, and a zip member may hold an HDF5 file
     HDF5_ENTRY, // \x89HDF\r\n\x1a\n at 0, 512, 1024… (spec.md 4.5)
+    ROOT_ENTRY, // "root" at 0 (spec.md 4.6)
     HSJ_ENTRY,
     UHI_JSON_ENTRY,
   ]);

@@ -19,7 +19,7 @@ interface ConvertCliOptions {
 
 /** One --compression flag for every container: each codec reads its own option. */
 function compressed(on: boolean): EncodeOptions {
-  return { zipCompression: on ? 'deflate' : 'store', hdf5Compression: on ? 'gzip' : 'none' };
+  return { zipCompression: on ? 'deflate' : 'store', hdf5Compression: on ? 'gzip' : 'none', rootCompression: on ? 'zlib' : 'none' };
 }
 
 export function convertCommand(ctx: CliContext): Command {
@@ -30,8 +30,8 @@ export function convertCommand(ctx: CliContext): Command {
     .option('-t, --to <format>', 'output format (see `hist-serial formats`)')
     .option('-f, --from <format>', 'input format, when the content is ambiguous')
     .option('-s, --select <name...>', 'only these histograms, in this order')
-    .addOption(new Option('--compression <method>', 'zip and HDF5: store arrays uncompressed (default), or compress them (deflate and gzip are the same zlib stream)').choices(['store', 'deflate', 'gzip']))
-    .option('--level <n>', 'compression level 0-9 (default: zip 6, HDF5 4)', (v) => Number.parseInt(v, 10))
+    .addOption(new Option('--compression <method>', 'zip and HDF5: store arrays uncompressed (default), or compress them (deflate and gzip are the same zlib stream); ROOT: zlib unless store').choices(['store', 'deflate', 'gzip']))
+    .option('--level <n>', 'compression level 0-9 (default: zip 6, HDF5 4, ROOT 1)', (v) => Number.parseInt(v, 10))
     .addOption(new Option('--non-finite <policy>', 'JSON output: NaN/Infinity as Python tokens, or refuse them (strict RFC 8259)').choices(['python', 'error']).default('python'))
     .option('-q, --quiet', 'print nothing on success')
     .addHelpText('after', '\nExamples:\n  hist-serial convert histos.json copy.json\n  hist-serial convert all.json h1.json --select reg1d_int\n  hist-serial convert in.json out.json --non-finite error\n  hist-serial convert in.json out.zip --compression deflate --level 1\n  hist-serial convert in.json out.h5:/analysis/hists --compression gzip')
@@ -44,7 +44,7 @@ export function convertCommand(ctx: CliContext): Command {
         options: {
           nonFinite: opts.nonFinite,
           ...(opts.compression === undefined ? {} : compressed(opts.compression !== 'store')),
-          ...(opts.level !== undefined ? { zipLevel: opts.level, hdf5Level: opts.level } : {}),
+          ...(opts.level !== undefined ? { zipLevel: opts.level, hdf5Level: opts.level, rootLevel: opts.level } : {}),
         },
       });
       for (const w of result.warnings) ctx.stderr(`warning [${w.code}]: ${w.message}\n`);
