@@ -21,6 +21,9 @@ const SCHEMAS: Record<SchemaName, { $id: string }> = {
   native: NATIVE_1_NATIVE_SCHEMA,
 };
 
+/** Every {@link SchemaName}, in the order `hist-serial schema` lists them. */
+export const SCHEMA_NAMES = Object.keys(SCHEMAS) as SchemaName[];
+
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
 
