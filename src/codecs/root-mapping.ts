@@ -13,7 +13,7 @@
 import { crc32 } from 'node:zlib';
 import { HistSerialError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
-import { binCount, edgesOf, overflowBins, underflowBins, type Axis } from '../model/axis.js';
+import { binCount, overflowBins, underflowBins, type Axis } from '../model/axis.js';
 import { denseShape, type Histogram } from '../model/histogram.js';
 import type { Metadata } from '../model/metadata.js';
 import { ndarray, sizeOf, toFloat64, type NDArray, type TypedArray } from '../model/ndarray.js';
@@ -45,6 +45,14 @@ interface Window {
 function transpose(root: ArrayLike<number | bigint>, uhi: ArrayLike<number | bigint>, extents: readonly number[], windows: readonly Window[], toRoot: boolean): void {
   const src = (toRoot ? uhi : root) as unknown as { [i: number]: number };
   const dst = (toRoot ? root : uhi) as unknown as { [i: number]: number };
+  if (windows.length === 1) {
+    // one axis: the same order, one block copy (TypedArray#set converts between number types)
+    const { from, count } = windows[0]!;
+    const s = src as unknown as Float64Array;
+    if (toRoot) (dst as unknown as Float64Array).set(s.subarray(0, count), from);
+    else (dst as unknown as Float64Array).set(s.subarray(from, from + count));
+    return;
+  }
   const [ex = 1, ey = 1] = extents;
   const [wx, wy = { from: 0, count: 1 }, wz = { from: 0, count: 1 }] = windows as [Window, Window?, Window?];
   let c = 0;
@@ -64,6 +72,7 @@ function transpose(root: ArrayLike<number | bigint>, uhi: ArrayLike<number | big
 function cellsToUHI(cells: ArrayLike<number | bigint>, extents: readonly number[], windows: readonly Window[], make: (n: number) => TypedArray): TypedArray {
   const n = windows.reduce((p, w) => p * w.count, 1);
   const full = windows.every((w, k) => w.from === 0 && w.count === extents[k]);
+  if (full && windows.length === 1 && cells instanceof Float64Array && make === f8) return cells; // the reader's fresh array: no copy
   const out = make(n);
   if (full && windows.length === 1) {
     if (cells instanceof BigInt64Array === out instanceof BigInt64Array) (out as Float64Array).set(cells as Float64Array);
@@ -90,6 +99,10 @@ export function contentsFingerprint(arrays: Histogram['storage']['arrays']): num
   let crc = 0;
   for (const key of Object.keys(arrays).sort()) {
     const d = arrays[key as keyof typeof arrays]!.data;
+    if (d instanceof Float64Array) {
+      crc = crc32(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), crc);
+      continue;
+    }
     for (let off = 0; off < d.length; off += BLOCK) {
       const n = Math.min(BLOCK, d.length - off);
       for (let i = 0; i < n; i++) scratch[i] = Number(d[off + i]!);
@@ -222,13 +235,15 @@ export function profileMoments(sw: Float64Array, swy: Float64Array, swy2: Float6
 // ------------------------------------------------------------------------------------------------
 // UHI → ROOT
 
+const F8_CELLS = (n: number): RootCellArray => new Float64Array(n);
+
 const CLASS_SUFFIX_ARRAY: Record<string, (n: number) => RootCellArray> = {
   C: (n) => new Int8Array(n),
   S: (n) => new Int16Array(n),
   I: (n) => new Int32Array(n),
   L: (n) => new BigInt64Array(n),
   F: (n) => new Float32Array(n),
-  D: (n) => new Float64Array(n),
+  D: F8_CELLS,
 };
 
 const INT_RANGE: Record<string, [number, number]> = { C: [-128, 127], S: [-32768, 32767], I: [-(2 ** 31), 2 ** 31 - 1], L: [-(2 ** 63), 2 ** 63 - 1] };
@@ -279,7 +294,7 @@ function axisToRoot(axis: Axis, k: number, histName: string): { root: RootAxis; 
   switch (axis.type) {
     case 'regular':
     case 'variable': {
-      const edges = edgesOf(axis)!;
+      const edges: ArrayLike<number> = axis.type === 'regular' ? { 0: axis.lower, [axis.bins]: axis.upper, length: axis.bins + 1 } : axis.edges;
       let labels: (string | null)[] | null = null;
       if (typeof info.labels === 'string') {
         labels = new Array<string | null>(nbins).fill(null);
@@ -326,7 +341,9 @@ export function histogramToRoot(path: string, h: Histogram): RootHist {
   const extents = axes.map((a) => a.nbins + 2);
   const ncells = extents.reduce((p, e) => p * e, 1);
   const storage = toDense(h.storage, denseShape(h));
-  const toCells = (a: NDArray, make: (n: number) => RootCellArray = (n) => new Float64Array(n)): RootCellArray => {
+  const toCells = (a: NDArray, make: (n: number) => RootCellArray = F8_CELLS): RootCellArray => {
+    // one axis with both flow bins, float64 in and out: the model's array is the cell array (no copy; the writer only reads it)
+    if (windows.length === 1 && windows[0]!.from === 0 && a.data.length === ncells && a.data instanceof Float64Array && make === F8_CELLS) return a.data;
     const out = make(ncells);
     const src = out instanceof BigInt64Array ? a.data : a.data instanceof BigInt64Array || a.data instanceof BigUint64Array ? toFloat64(a) : a.data;
     transpose(out, src as ArrayLike<number>, extents, windows, true);
@@ -382,7 +399,8 @@ export function histogramToRoot(path: string, h: Histogram): RootHist {
     if (ARRAY_ATTRIBUTES.has(k) && typeof v === 'string') hist.attributes[k] = JSON.parse(v) as number[];
     else if (k.startsWith('f') && !STAT_MEMBERS.has(k) && !['fOption', 'fErrorMode', 'fYmin', 'fYmax', 'fZmin', 'fZmax'].includes(k)) hist.attributes[k] = v;
   }
-  hist.stats = statsFor(hist, info.contents_crc32 === contentsFingerprint(storage.arrays) ? info : {});
+  // recorded statistics are used only while the contents are those they were recorded for
+  hist.stats = statsFor(hist, typeof info.contents_crc32 === 'number' && info.contents_crc32 === contentsFingerprint(storage.arrays) ? info : {});
   return hist;
 }
 
@@ -397,65 +415,78 @@ function num(v: unknown, fallback: number): number {
  * effective entries (Σw)²/Σw² with Sumw2).
  */
 export function statsFor(r: RootHist, recorded: Metadata = {}): RootStats {
-  const computed = computeStats(r);
-  if (!Object.keys(computed).every((k) => typeof recorded[k] === 'number')) return computed;
-  const stored: RootStats = { ...computed };
-  for (const k of Object.keys(computed)) stored[k] = recorded[k] as number;
-  return stored;
+  const keys = statKeys(r);
+  if (keys.every((k) => typeof recorded[k] === 'number')) return Object.fromEntries(keys.map((k) => [k, recorded[k] as number])) as RootStats;
+  return computeStats(r);
+}
+
+/** The statistics members of an object's class, in ROOT's order. */
+function statKeys(r: RootHist): string[] {
+  const dims = r.axes.length;
+  const keys = ['fEntries', 'fTsumw', 'fTsumw2', 'fTsumwx', 'fTsumwx2'];
+  if (dims >= 2) keys.push('fTsumwy', 'fTsumwy2', 'fTsumwxy');
+  if (dims === 3) keys.push('fTsumwz', 'fTsumwz2', 'fTsumwxz', 'fTsumwyz');
+  if (r.profile) keys.push(...(dims === 1 ? ['fTsumwy', 'fTsumwy2'] : ['fTsumwz', 'fTsumwz2']));
+  return keys;
 }
 
 function computeStats(r: RootHist): RootStats {
   const dims = r.axes.length;
-  const extents = r.axes.map((a) => a.nbins + 2);
+  const [nx, ny = 0, nz = 0] = r.axes.map((a) => a.nbins);
+  const [ex, ey, ez] = [nx! + 2, dims >= 2 ? ny + 2 : 1, dims === 3 ? nz + 2 : 1];
   const centres = r.axes.map((a) => {
     const c = new Float64Array(a.nbins + 2);
     for (let i = 1; i <= a.nbins; i++) c[i] = a.xbins ? (a.xbins[i - 1]! + a.xbins[i]!) / 2 : a.xmin + ((i - 0.5) * (a.xmax - a.xmin)) / a.nbins;
     return c;
   });
+  const [cx, cy = new Float64Array(1), cz = new Float64Array(1)] = centres as [Float64Array, Float64Array?, Float64Array?];
   const w = r.profile ? r.profile.binEntries : r.cells;
   const w2 = r.profile ? r.profile.binSumw2 : r.sumw2;
-  const s: RootStats = { fEntries: 0, fTsumw: 0, fTsumw2: 0, fTsumwx: 0, fTsumwx2: 0 };
-  const extra = dims >= 2 ? ['fTsumwy', 'fTsumwy2', 'fTsumwxy'] : [];
-  if (dims === 3) extra.push('fTsumwz', 'fTsumwz2', 'fTsumwxz', 'fTsumwyz');
-  if (r.profile) extra.push(...(dims === 1 ? ['fTsumwy', 'fTsumwy2'] : ['fTsumwz', 'fTsumwz2']));
-  for (const k of extra) s[k] = 0;
-  let all = 0;
-  let all2 = 0;
-  const total = extents.reduce((p, e) => p * e, 1);
-  for (let i = 0; i < total; i++) {
-    const wi = Number(w[i]!);
-    const w2i = w2 ? w2[i]! : wi;
-    all += wi;
-    all2 += w2i;
-    const ix = i % extents[0]!;
-    const iy = dims >= 2 ? Math.floor(i / extents[0]!) % extents[1]! : 1;
-    const iz = dims === 3 ? Math.floor(i / (extents[0]! * extents[1]!)) : 1;
-    if (ix < 1 || ix > r.axes[0]!.nbins || (dims >= 2 && (iy < 1 || iy > r.axes[1]!.nbins)) || (dims === 3 && (iz < 1 || iz > r.axes[2]!.nbins))) continue;
-    const x = centres[0]![ix]!;
-    s.fTsumw += wi;
-    s.fTsumw2 += w2i;
-    s.fTsumwx += wi * x;
-    s.fTsumwx2 += wi * x * x;
-    if (dims >= 2) {
-      const y = centres[1]![iy]!;
-      s.fTsumwy! += wi * y;
-      s.fTsumwy2! += wi * y * y;
-      s.fTsumwxy! += wi * x * y;
-      if (dims === 3) {
-        const z = centres[2]![iz]!;
-        s.fTsumwz! += wi * z;
-        s.fTsumwz2! += wi * z * z;
-        s.fTsumwxz! += wi * x * z;
-        s.fTsumwyz! += wi * y * z;
+  // float64 weights for the hot loop (a TH*L's int64 cells converted once)
+  const wf = w instanceof BigInt64Array ? Float64Array.from(w, Number) : (w as Exclude<RootCellArray, BigInt64Array>);
+  const pf = r.profile ? (r.cells as Float64Array) : undefined;
+  const inRange = (i: number, n: number, e: number) => e === 1 || (i >= 1 && i <= n);
+  let all = 0, all2 = 0, sw = 0, sw2 = 0, swx = 0, swx2 = 0, swy = 0, swy2 = 0, swxy = 0, swz = 0, swz2 = 0, swxz = 0, swyz = 0, pv = 0, pv2 = 0;
+  let i = 0;
+  for (let iz = 0; iz < ez; iz++) {
+    const zin = inRange(iz, nz, ez);
+    const z = cz[iz] ?? 0;
+    for (let iy = 0; iy < ey; iy++) {
+      const yin = zin && inRange(iy, ny, ey);
+      const y = cy[iy] ?? 0;
+      for (let ix = 0; ix < ex; ix++, i++) {
+        const wi = wf[i]!;
+        const w2i = w2 === null ? wi : w2[i]!;
+        all += wi;
+        all2 += w2i;
+        if (!yin || ix < 1 || ix > nx!) continue;
+        const x = cx[ix]!;
+        sw += wi;
+        sw2 += w2i;
+        swx += wi * x;
+        swx2 += wi * x * x;
+        if (dims >= 2) {
+          swy += wi * y;
+          swy2 += wi * y * y;
+          swxy += wi * x * y;
+        }
+        if (dims === 3) {
+          swz += wi * z;
+          swz2 += wi * z * z;
+          swxz += wi * x * z;
+          swyz += wi * y * z;
+        }
+        if (pf) {
+          pv += pf[i]!;
+          pv2 += r.sumw2 ? r.sumw2[i]! : 0;
+        }
       }
     }
-    if (r.profile) {
-      const [k1, k2] = dims === 1 ? (['fTsumwy', 'fTsumwy2'] as const) : (['fTsumwz', 'fTsumwz2'] as const);
-      s[k1] = s[k1]! + Number(r.cells[i]!);
-      s[k2] = s[k2]! + (r.sumw2 ? r.sumw2[i]! : 0);
-    }
   }
-  s.fEntries = w2 && all2 > 0 ? (all * all) / all2 : all;
+  const s: RootStats = { fEntries: w2 && all2 > 0 ? (all * all) / all2 : all, fTsumw: sw, fTsumw2: sw2, fTsumwx: swx, fTsumwx2: swx2 };
+  if (dims >= 2) Object.assign(s, { fTsumwy: swy, fTsumwy2: swy2, fTsumwxy: swxy });
+  if (dims === 3) Object.assign(s, { fTsumwz: swz, fTsumwz2: swz2, fTsumwxz: swxz, fTsumwyz: swyz });
+  if (r.profile) Object.assign(s, dims === 1 ? { fTsumwy: pv, fTsumwy2: pv2 } : { fTsumwz: pv, fTsumwz2: pv2 });
   return s;
 }
 

@@ -10,6 +10,8 @@
 import { HistSerialError, ParseError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
 
+const LITTLE_ENDIAN_PLATFORM = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Bit 30 of a 4-byte byte count says "this is a byte count" (the count is the other 30 bits). */
 export const K_BYTE_COUNT_MASK = 0x40000000;
 /** The same bit as seen in the high 2 bytes read as a version (`kByteCountVMask`). */
@@ -229,51 +231,48 @@ export class RootReadBuffer {
 
   /** Array of `n` big-endian elements, `n` checked against the bytes left before allocating. */
   f64Array(n: number, what: string): Float64Array {
-    this.arrayNeed(n, 8, what);
-    const out = new Float64Array(n);
-    for (let i = 0, p = this.pos; i < n; i++, p += 8) out[i] = this.view.getFloat64(p);
-    this.pos += n * 8;
-    return out;
+    return new Float64Array(this.swapped(n, 8, what));
   }
 
   f32Array(n: number, what: string): Float32Array {
-    this.arrayNeed(n, 4, what);
-    const out = new Float32Array(n);
-    for (let i = 0, p = this.pos; i < n; i++, p += 4) out[i] = this.view.getFloat32(p);
-    this.pos += n * 4;
-    return out;
+    return new Float32Array(this.swapped(n, 4, what));
   }
 
   i8Array(n: number, what: string): Int8Array {
     this.arrayNeed(n, 1, what);
     const out = new Int8Array(n);
-    for (let i = 0, p = this.pos; i < n; i++, p += 1) out[i] = this.view.getInt8(p);
+    out.set(new Int8Array(this.bytes.buffer, this.bytes.byteOffset + this.pos, n));
     this.pos += n;
     return out;
   }
 
   i16Array(n: number, what: string): Int16Array {
-    this.arrayNeed(n, 2, what);
-    const out = new Int16Array(n);
-    for (let i = 0, p = this.pos; i < n; i++, p += 2) out[i] = this.view.getInt16(p);
-    this.pos += n * 2;
-    return out;
+    return new Int16Array(this.swapped(n, 2, what));
   }
 
   i32Array(n: number, what: string): Int32Array {
-    this.arrayNeed(n, 4, what);
-    const out = new Int32Array(n);
-    for (let i = 0, p = this.pos; i < n; i++, p += 4) out[i] = this.view.getInt32(p);
-    this.pos += n * 4;
-    return out;
+    return new Int32Array(this.swapped(n, 4, what));
   }
 
   i64Array(n: number, what: string): BigInt64Array {
-    this.arrayNeed(n, 8, what);
-    const out = new BigInt64Array(n);
-    for (let i = 0, p = this.pos; i < n; i++, p += 8) out[i] = this.view.getBigInt64(p);
-    this.pos += n * 8;
-    return out;
+    return new BigInt64Array(this.swapped(n, 8, what));
+  }
+
+  /**
+   * `n` big-endian items of `size` bytes as a new buffer in the platform's (little-endian) order:
+   * one bulk copy and one in-place byte swap (Buffer#swap16/32/64), not a DataView call per item.
+   */
+  private swapped(n: number, size: 2 | 4 | 8, what: string): ArrayBuffer {
+    this.arrayNeed(n, size, what);
+    const bytes = new Uint8Array(n * size);
+    bytes.set(this.bytes.subarray(this.pos, this.pos + n * size));
+    const b = Buffer.from(bytes.buffer, 0, bytes.length);
+    if (!LITTLE_ENDIAN_PLATFORM) return bytes.buffer; // already in the platform's order
+    if (size === 8) b.swap64();
+    else if (size === 4) b.swap32();
+    else b.swap16();
+    this.pos += n * size;
+    return bytes.buffer;
   }
 
   private arrayNeed(n: number, size: number, what: string): void {
