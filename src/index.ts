@@ -22,6 +22,8 @@ export * from './model/storage.js';
 export * from './model/histogram.js';
 export { fromUHI, isSingleHistogram, type FromUHIOptions, type FromUHIResult } from './model/from-uhi.js';
 export { toUHI, storageKey, axisKey, type ToUHIOptions } from './model/to-uhi.js';
+export { plotTerminal, type TerminalPlotOptions } from './plot/terminal.js';
+export { plotSvg, type SvgPlotOptions } from './plot/svg.js';
 export { mergeHistograms, mergeDocuments, mergeProblem } from './model/merge.js';
 export { compareDocuments, type CompareOptions, type Comparison, type Difference, type BinDifference } from './model/compare.js';
 export { summarizeDocument, summarizeHistogram, type AxisSummary, type HistogramSummary } from './model/summary.js';

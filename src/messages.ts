@@ -179,6 +179,10 @@ export const MESSAGES = {
   emptySelection: () => 'Nothing to write: the selection is empty',
   extrasDropped: (format: string, keys: readonly string[]) =>
     `Format ${quote(format)} cannot hold the top-level section(s) ${list(keys.map((k) => quote(k)))}; they are not written (use the native .hsb or .hsj format to keep them)`,
+  noStdin: () => 'Standard input ("-") is not available here',
+  noStdout: () => 'Standard output ("-") is not available here',
+  stdoutNeedsFormat: () => 'Writing to standard output ("-") needs the format: add --to (see `hist-serial formats`)',
+  globNoMatch: (pattern: string) => `No file matches ${quote(pattern)}`,
   // merge and diff
   mergeAxisCount: (a: number, b: number) => `they have ${a} and ${b} axes`,
   mergeAxis: (k: number, a: string, b: string) => `axis ${k} differs: ${a} vs ${b}`,
@@ -187,6 +191,15 @@ export const MESSAGES = {
   mergeRefused: (name: string, why: string) => `Cannot add histogram${name ? ` ${quote(name)}` : 's'}: ${why}`,
   io: (op: string, file: string, reason: string) => `Cannot ${op} ${file}: ${reason}`,
   invalidOption: (option: string, value: unknown, expected: string) => `Invalid option ${option} = ${quote(value)}; expected ${expected}`,
+  // plots (src/plot/, inspect --plot and --svg)
+  plotDimensions: (naxes: number) => `cannot plot ${naxes}-d histograms; project first`,
+  plotNoAxes: () => 'cannot plot a histogram without axes: it holds a single value',
+  plotNoData: () => 'nothing to plot: the histogram has no bin data (metadata only)',
+  plotCannot: (name: string, why: string) => `Histogram ${quote(name)}: ${why}`,
+  svgFirstOnly: (file: string, name: string, rest: number) =>
+    `note: ${file} shows only the first histogram, ${quote(name)}; ${rest} more selected (use --select NAME, or --svg DIR/ for one file per histogram)`,
+  svgSkipped: (name: string, why: string) => `note: no SVG for ${quote(name)}: ${why}`,
+  svgWritten: (file: string, name: string) => `wrote ${file} (${quote(name)})`,
   // ROOT files (writing); `path` is a JSON pointer made of the histogram's key path, e.g. /dir~1h/cells
   rootWriteTooLarge: (path: string, bytes: number, limit: number) =>
     `Histogram at ${path} would be a ${bytes}-byte object in a ROOT file; ROOT cannot store an object that large (at most ${limit} bytes per object, its byte counts have 30 bits). Write a .hsb or .h5 file instead, or split the histogram`,
@@ -311,4 +324,150 @@ export const MESSAGES = {
     `ROOT object ${quote(path)} is a ${className}, not a histogram this reader knows (TH1*, TH2*, TH3*, TProfile, TProfile2D)`,
   rootReadBadLocation: (location: string) =>
     `Invalid location ${quote(location)} inside a ROOT file: expected a path such as dir/sub/name or name;2`,
+  // fit models: HS3 and pyhf (spec.md 6); `path` is a JSON pointer into the HS3 document or pyhf workspace
+  fitDuplicateName: (path: string, name: string, firstPath: string, scope: string) =>
+    `Name ${quote(name)} at ${path} is already used at ${firstPath}; names must be unique within ${scope}`,
+  fitDanglingReference: (path: string, kind: string, name: string, available: readonly string[]) =>
+    `${path} refers to ${kind} ${quote(name)}, which is not defined; ${available.length ? `defined: ${list(available.slice(0, 12).map((n) => quote(n)))}${available.length > 12 ? ', ...' : ''}` : `there is no ${kind}`}`,
+  fitCountMismatch: (path: string, found: number, expected: number | string, why: string) =>
+    `${path} has ${found} value(s), expected ${expected} (${why})`,
+  fitBinsOfAxes: (path: string) => `the number of bins of the axes at ${path}`,
+  fitBinsOfFirstSample: (path: string) => `the number of bins of the first sample, ${path}`,
+  fitOnePerContent: () => 'one per entry of contents',
+  fitOnePerAxis: (path: string) => `one coordinate per axis of ${path}`,
+  fitOnePerEntry: () => 'one per entry of entries',
+  fitOnePerDistribution: (path: string) => `one data set or value per distribution of ${path}`,
+  hs3Version: (path: string, found: string, supported: string) =>
+    `Unsupported hs3_version ${quote(found)} at ${path}; this hist-serial reads HS3 ${supported} ("${supported}" or "${supported}.x")`,
+  hs3UnknownTopLevel: (path: string, key: string) =>
+    `Unknown top-level component ${quote(key)} at ${path}; HS3 0.2 defines metadata, distributions, functions, data, likelihoods, domains, parameter_points, analyses and misc (put custom information in misc)`,
+  hs3AnalysisNameClash: (path: string, name: string, firstPath: string) =>
+    `Analysis name ${quote(name)} at ${path} is also the name at ${firstPath}; HS3 names must be unique (ROOT names each analysis after its likelihood)`,
+  hs3UnknownType: (path: string, what: string, type: string) =>
+    `Unknown ${what} type ${quote(type)} at ${path}: kept as is, but hist-serial cannot check it (HS3 0.2 types are listed in spec.md 6.1)`,
+  hs3CrystalBallMixed: (path: string, symmetric: string, sided: string) =>
+    `crystalball_dist component ${quote(sided)} at ${path} is used together with ${quote(symmetric)}; give either ${symmetric} or its _L/_R pair`,
+  hs3MixtureExtended: (path: string) =>
+    `Mixture at ${path} is extended but has one coefficient fewer than summands; with n - 1 coefficients extended must be false`,
+  hs3ModifierNoParameter: (path: string) =>
+    `Modifier at ${path} has none of "parameter", "parameters" or "name"; the parameter it depends on is unknown`,
+  hs3Constraint: (path: string, value: string) =>
+    `Constraint ${quote(value)} at ${path} is not one of Gauss, Poisson, LogNormal (the HS3 names; ROOT also writes Const and Lognormal)`,
+  hs3ConflictingConstraint: (path: string, parameter: string, constraint: string, firstConstraint: string, firstPath: string) =>
+    `Modifier at ${path} constrains parameter ${quote(parameter)} by ${constraint}, but the modifier at ${firstPath} constrains it by ${firstConstraint}; modifiers sharing a parameter must share its constraint`,
+  hs3DataErrors: (path: string) =>
+    `Binned data at ${path} has "errors", which HS3 does not define (ROOT reads it); use "uncertainty": {"type": "gaussian_uncertainty", "sigma": [...]}`,
+  hs3AxisConst: (path: string) => `${path}: HS3 forbids "const" in axes (axes are observables, not parameters)`,
+  hs3AxisCategoriesMixed: (path: string) => `Categorical axis at ${path} also has min, max, nbins or edges; a categorical axis has only name and categories`,
+  hs3AxisForbiddenBinning: (path: string) => `Axis at ${path} has nbins or edges; axes of unbinned and point data have no binning`,
+  hs3AxisMissingBound: (path: string, bound: string) =>
+    `Axis at ${path} has no "${bound}"; HS3 requires min and max (ROOT omits infinite bounds); read as unbounded`,
+  hs3AxisBothBinnings: (path: string) => `Axis at ${path} has both nbins and edges; expected exactly one`,
+  hs3AxisNoBinning: (path: string) => `Axis at ${path} has neither nbins nor edges; an axis of binned data needs exactly one`,
+  hs3EdgesBound: (path: string, edge: number, bound: string, value: number) =>
+    `Edge ${quote(edge)} at ${path} differs from the axis ${bound} ${quote(value)}; the first and last edges must be min and max`,
+  hs3ParameterExtra: (path: string, key: string) => `${path}: ${quote(key)} is not an HS3 component of a parameter point (ROOT reads it)`,
+  hs3PairBins: (path: string, data: string, found: number, dist: string, expected: number) =>
+    `${path}: data ${quote(data)} has ${found} bin(s) but distribution ${quote(dist)} has ${expected}`,
+  hs3AnalysisNoDomain: (path: string) => `Analysis at ${path} is missing required property "domain" (or ROOT's "domains")`,
+  hs3AnalysisDomains: (path: string) =>
+    `Analysis at ${path} has "domains" (an array, as ROOT and pyhs3 write) but no "domain"; HS3 0.2 specifies "domain" (one name)`,
+  hs3PoiNotParameter: (path: string, poi: string, likelihood: string) =>
+    `Parameter of interest ${quote(poi)} at ${path} is not a parameter of likelihood ${quote(likelihood)}`,
+  hs3UndeclaredParameter: (path: string, parameter: string, analysis: string, elsewhere: string | undefined) =>
+    `Parameter ${quote(parameter)} (used at ${path}) is neither in a domain of the analysis at ${analysis} nor constant in its init point${elsewhere ? `; it is declared at ${elsewhere}` : ', and no domain or parameter point declares it'}`,
+  hs3UndeclaredAnywhere: (path: string, parameter: string) =>
+    `Parameter ${quote(parameter)} of the modifier at ${path} is declared in no domain or parameter point; its range and starting value are unknown`,
+  pyhfNoObservation: (path: string, channel: string) => `Channel ${quote(channel)} at ${path} has no observation; every channel needs one in observations`,
+  pyhfBinsOfChannel: (channel: string) => `the number of bins of channel ${quote(channel)}`,
+  pyhfNameReuse: (path: string, name: string, type: string, firstType: string, firstPath: string) =>
+    `Modifier ${quote(name)} at ${path} is a ${type}, but the modifier of the same name at ${firstPath} is a ${firstType}; pyhf shares a parameter only between modifiers of one type (or normsys and histosys)`,
+  pyhfShapesysShared: (path: string, name: string, firstPath: string) =>
+    `shapesys ${quote(name)} at ${path} is also defined at ${firstPath}; pyhf does not share shapesys parameters between samples`,
+  pyhfSharedSize: (path: string, name: string, size: number, firstSize: number, firstPath: string) =>
+    `Modifier ${quote(name)} at ${path} needs ${size} parameters, but at ${firstPath} it needs ${firstSize}; a shared per-bin parameter needs channels with the same number of bins`,
+  pyhfPoiVector: (path: string, poi: string, type: string, size: number) =>
+    `POI ${quote(poi)} at ${path} is a ${type} with ${size} parameters; a POI must be a single parameter`,
+  pyhfUnusedConfig: (path: string, name: string) => `Parameter configuration ${quote(name)} at ${path} names no modifier of the model; pyhf ignores it`,
+  pyhfLumiConfig: (path: string, measurement: string, missing: readonly string[]) =>
+    `Measurement ${quote(measurement)} at ${path} uses the lumi modifier but does not configure its ${list(missing)}; pyhf has no defaults for them`,
+  pyhfUnusedKey: (path: string, name: string, key: string, type: string) => `${path}: parameter ${quote(name)} is a ${type}, which does not use ${quote(key)}`,
+  pyhfComponents: (name: string, type: string) => `one per component of the ${type} parameter ${quote(name)}`,
+  pyhfBoundOrder: (path: string, lo: number, hi: number) => `Bound at ${path} is [${quote(lo)}, ${quote(hi)}]; expected [min, max] with min <= max`,
+  convParameterClash: (name: string, a: string, b: string) =>
+    `pyhf parameters ${quote(a)} and ${quote(b)} would both be HS3 parameter ${quote(name)} (normsys and histosys N become alpha_N); rename one`,
+  convPyhfOnlySetting: (path: string, parameter: string, key: string) =>
+    `${path}: the ${key} of parameter ${quote(parameter)} has no place in HS3 (its HistFactory constraints have unit width around the nominal value); kept only in misc["hist-serial"] for the way back to pyhf`,
+  convLumiSigma: (path: string, measurement: string, dist: string) =>
+    `${path}: measurement ${quote(measurement)} gives lumi another width than ${dist} (made from the first measurement); kept only in misc["hist-serial"] for the way back to pyhf`,
+  convUnusedConfig: (path: string, name: string) =>
+    `${path}: parameter configuration ${quote(name)} names no parameter of the model (pyhf ignores it); kept only in misc["hist-serial"] for the way back to pyhf`,
+  convTwoStaterrors: (path: string) => `Modifier at ${path} is a second staterror of its sample; HS3 keeps one set of errors per sample`,
+  convNoAnalysis: (name: string, available: readonly string[]) =>
+    `No analysis ${quote(name)} in the HS3 document; it has ${available.length ? list(available.map((n) => quote(n))) : 'none'}`,
+  convNoLikelihood: () => 'The HS3 document has no likelihood, so there is nothing to convert to a pyhf workspace',
+  convNameClash: (path: string, name: string, a: readonly string[], b: readonly string[]) =>
+    `Modifier at ${path} becomes pyhf parameter ${quote(name)} on HS3 parameter(s) ${list(b.map((n) => quote(n)))}, but another modifier of that name uses ${list(a.map((n) => quote(n)))}`,
+  convSkippedAnalyses: (names: readonly string[], likelihood: string) =>
+    `Analyses ${list(names.map((n) => quote(n)))} use another likelihood than ${quote(likelihood)} and are not converted (a pyhf workspace has one set of observations)`,
+  convAuxDropped: (path: string) => `${path}: auxiliary distributions have no place in a pyhf workspace and are dropped`,
+  convNotHistFactory: (path: string, name: string, type: string) =>
+    `${path}: distribution ${quote(name)} is a ${type}; a pyhf workspace holds only histfactory_dist channels`,
+  convNotBinnedData: (path: string, name: string) => `${path}: data ${quote(name)} is not binned data; pyhf observations are bin counts`,
+  convBinningDropped: (path: string) =>
+    `${path}: pyhf stores no binning; the axes (names, edges, ranges, dimensions) are dropped and the contents kept in row-major order`,
+  convInterpolation: (path: string, type: string, expected: string) =>
+    `${path}: pyhf applies its own interpolation to ${type} (${expected}); this interpolation is dropped`,
+  convConstraintDropped: (path: string, parameter: string) =>
+    `${path}: pyhf has no constrained normfactor; the constraint of ${quote(parameter)} is dropped (only a Gaussian on the luminosity "lumi" becomes pyhf's lumi modifier)`,
+  convConstraint: (path: string, type: string, found: string, expected: string) =>
+    `${path}: a ${type} constrained by ${quote(found)} becomes a pyhf ${type}, whose constraint is ${expected}`,
+  convNoPyhfName: (path: string) => `Modifier at ${path} has no name and parameters of no recognisable pattern; cannot name it in pyhf`,
+  convStaterrorSqrt: (path: string) =>
+    `${path} has a staterror modifier but no errors; the staterror data are sqrt(contents), as ROOT assumes`,
+  convModifierType: (path: string, type: string) => `Modifier type ${quote(type)} at ${path} has no pyhf equivalent`,
+  convManyPois: (path: string, pois: readonly string[]) =>
+    `${path} lists ${pois.length} parameters of interest (${list(pois.map((n) => quote(n)))}); pyhf has one, the first is kept`,
+  convLumiValues: (path: string) => `The luminosity constraint used by the analysis at ${path} has a nominal value or width that no parameter point gives`,
+  convPartlyConstant: (path: string, name: string) =>
+    `${path}: some but not all components of pyhf parameter ${quote(name)} are constant; pyhf fixes a parameter set as a whole, so none is fixed`,
+  hs3CategoricalPending: (path: string) =>
+    `Categorical axis at ${path} becomes an HS3 axis with "categories", a pending HS3 extension (pull request 108) that HS3 0.2 readers may not know`,
+  hs3AxisType: (path: string, type: string) => `Axis at ${path} of type ${quote(type)} has no HS3 equivalent; HS3 binned data has regular, irregular and (pending) string-category axes`,
+  hs3EmptyStorage: (name: string) => `Histogram ${quote(name)} has no bin contents (empty storage); HS3 binned data needs them`,
+  hs3StorageType: (name: string, type: string) =>
+    `Histogram ${quote(name)} has ${type} storage; HS3 binned data holds counts (int, double) and Gaussian uncertainties (weighted)`,
+  hs3FlowDropped: (name: string) => `Histogram ${quote(name)} has non-empty flow bins; HS3 binned data has no flow bins, so they are dropped`,
+  hs3CorrelationDropped: (path: string) => `${path}: a histogram has no bin-to-bin correlations; the correlation matrix is dropped`,
+  // fit results (spec.md 7); `path` is a JSON pointer into the fit-result document
+  fitResultVersion: (path: string, found: unknown, supported: number) =>
+    `Unsupported fit_result_schema version ${quote(found)} at ${path}; this hist-serial reads versions up to ${supported}`,
+  fitResultsNone: (file: string) => `${file} holds no fit results: expected a fit-result JSON file or a document with a "fit_results" section (.hsb, .hsj)`,
+  fitResultNotUtf8: () => 'Invalid JSON: the fit-result file is not valid UTF-8 text',
+  fitResultNotObject: (path: string, kind: string) => `Expected a fit result (a JSON object) at ${at(path)}, found ${kind}`,
+  duplicateParameter: (path: string, name: string, first: string) =>
+    `Parameter name ${quote(name)} at ${path} is already used at ${first}; parameter names must be unique`,
+  unknownParameter: (path: string, name: string, known: readonly string[]) =>
+    `${quote(name)} at ${path} names no parameter of the fit result; it has ${known.length ? `${list(known.slice(0, 10).map((k) => quote(k)))}${known.length > 10 ? ', ...' : ''}` : 'none'}`,
+  matrixUnknownOrder: (path: string) =>
+    `Matrix at ${path} has no "parameters" list and the fit result lists no parameters; its rows cannot be matched to parameters`,
+  matrixNotSymmetric: (path: string, value: number, mirror: number, i: number, j: number) =>
+    `Matrix element ${quote(value)} at ${path} differs from its mirror element [${j}][${i}] = ${quote(mirror)}; expected a symmetric matrix`,
+  negativeVariance: (path: string, value: number, name: string) =>
+    `Variance ${quote(value)} of parameter ${quote(name)} at ${path} is not positive; expected a positive number (0 only for a fixed parameter)`,
+  correlationRange: (path: string, value: number) =>
+    `Correlation ${quote(value)} at ${path} is outside [-1, 1]`,
+  correlationDiagonal: (path: string, value: number, name: string) =>
+    `Correlation of parameter ${quote(name)} with itself is ${quote(value)} at ${path}; expected 1 (or 0 for a fixed parameter)`,
+  minosSign: (path: string, side: 'lower' | 'upper', value: number) =>
+    side === 'lower'
+      ? `MINOS lower error ${quote(value)} at ${path} is positive; it is an offset from the best-fit value, expected <= 0`
+      : `MINOS upper error ${quote(value)} at ${path} is negative; it is an offset from the best-fit value, expected >= 0`,
+  intervalOrder: (path: string, lower: number, upper: number, what: string) =>
+    `${what} at ${path} has lower ${quote(lower)} above upper ${quote(upper)}; expected lower <= upper`,
+  probabilityRange: (path: string, value: number, what: string) => `${what} ${quote(value)} at ${path} is not a probability; expected a number in [0, 1]`,
+  valueOutOfBounds: (path: string, value: number, lower: number | undefined, upper: number | undefined) =>
+    `Parameter value ${quote(value)} at ${path} lies outside its bounds [${lower ?? '-inf'}, ${upper ?? 'inf'}]`,
+  extrasArrayKey: (key: string) =>
+    `Cannot store the array at ${key} out of band: a histogram array already uses that key`,
 } as const;

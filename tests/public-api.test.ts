@@ -69,6 +69,8 @@ describe('public API', () => {
         "overflowBins",
         "parseJson",
         "parseNpyHeader",
+        "plotSvg",
+        "plotTerminal",
         "pointer",
         "pointerToken",
         "rawToDocument",
