@@ -4,10 +4,10 @@
 // independent reader (tests/fixtures.test.ts runs Python's json + jsonschema) can check them.
 // Names encode the matrix: <dims>d.<axis types>.<storage>[.sparse].json
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDocument, encodeDocument, storageSums, toSparse, denseShape, VERSION } from '../dist/index.js';
+import { createDocument, createFitResult, encodeDocument, parseJson, setFitResults, storageSums, toSparse, denseShape, VERSION } from '../dist/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'fixtures');
@@ -164,6 +164,43 @@ for (const stem of ['2d.regular-variable.weighted', '1d.regular.int']) {
   const file = `native/${stem}.hsb`;
   writeFileSync(join(OUT, file), bytes);
   manifest.native[file] = { sha256: createHash('sha256').update(bytes).digest('hex'), same_as: `${stem}.json` };
+  console.log(`wrote fixtures/${file}`);
+}
+// Fit results. The JSON files in fit-results/ are written by the reference tools (pyhf + iminuit,
+// scripts/make-fit-result-fixtures.py), not here: their sha256 are recorded. covariance.large.json
+// gets a .hsb twin: the same fit result, its 36 x 36 covariance and correlation placed out of band
+// (buffer views) by createFitResult's default rule, next to the histograms of the model it fitted.
+const sha = (bytes) => createHash('sha256').update(bytes).digest('hex');
+manifest.fit_results = {
+  generator: 'scripts/make-fit-result-fixtures.py (pyhf + iminuit; see its header)',
+  checked_by: 'tests/fit-result.test.ts (hist-serial, and Python jsonschema against schema/fit-result/1)',
+  files: {},
+  native: {},
+};
+for (const file of readdirSync(join(OUT, 'fit-results')).filter((f) => f.endsWith('.json')).sort()) {
+  manifest.fit_results.files[`fit-results/${file}`] = { sha256: sha(readFileSync(join(OUT, 'fit-results', file))) };
+}
+{
+  const fit = createFitResult(parseJson(readFileSync(join(OUT, 'fit-results/covariance.large.json'), 'utf8')).value);
+  const ws = parseJson(readFileSync(join(OUT, 'fit-results/workspace.32-bin.json'), 'utf8')).value;
+  // pyhf keeps no bin edges: the generator binned m in [100, 180) GeV into 32 bins
+  const axis = regular(100, 180, 32, { underflow: false, overflow: false, metadata: { name: 'm', label: 'm [GeV]' } });
+  const sr = ws.channels[0];
+  const sample = (name) => sr.samples.find((x) => x.name === name);
+  const staterror = sample('background').modifiers.find((m) => m.type === 'staterror').data;
+  const hists = {
+    SR_observed: { axes: [axis], storage: { type: 'int', layout: 'dense', arrays: { values: i8([32], ws.observations[0].data) } }, metadata: { name: 'observed' } },
+    SR_signal: { axes: [axis], storage: { type: 'double', layout: 'dense', arrays: { values: f8([32], sample('signal').data) } }, metadata: { name: 'signal' } },
+    SR_background: {
+      axes: [axis],
+      storage: { type: 'weighted', layout: 'dense', arrays: { values: f8([32], sample('background').data), variances: f8([32], staterror.map((e) => e * e)) } },
+      metadata: { name: 'background' },
+    },
+  };
+  const bytes = await encodeDocument(setFitResults(createDocument(hists), { main: fit }), { format: 'hsb' });
+  const file = 'fit-results/covariance.large.hsb';
+  writeFileSync(join(OUT, file), bytes);
+  manifest.fit_results.native[file] = { sha256: sha(bytes), same_as: 'fit-results/covariance.large.json', fit: 'main' };
   console.log(`wrote fixtures/${file}`);
 }
 // Keep the manifest stable across runs: versions only change when they change.

@@ -6,6 +6,10 @@
 import type { Bytes, Codec, CodecEntry, DecodeContext, EncodedFile, EncodeOptions } from './codecs/codec.js';
 import { SNIFF_BYTES } from './codecs/codec.js';
 import { createDefaultRegistry, type CodecRegistry } from './codecs/registry.js';
+import { checkFitModel, detectKind, type DocumentKind } from './document-kind.js';
+import { checkFitResult, isFitResultDocument } from './fit-result/check.js';
+import { checkDocumentFitResults } from './fit-result/document.js';
+import { checkHS3 } from './model/hs3/check.js';
 import { HistSerialError, ValidationError, issue, type Issue } from './errors.js';
 import { resolveLimits, type Limits } from './limits.js';
 import { MESSAGES } from './messages.js';
@@ -37,6 +41,15 @@ export interface CheckResult {
   format?: string;
   issues: Issue[];
   document?: HistDocument;
+  /** Set for fit models (`hs3`, `pyhf`), which are checked by their own rules and have no histograms. */
+  kind?: DocumentKind;
+  /** The parsed JSON of a fit model (see `kind`), valid or not. */
+  model?: unknown;
+}
+
+/** Issues of a section checked on its own, with paths moved under `base`. */
+function prefixed(issues: Issue[], base: string): Issue[] {
+  return issues.map((i) => ({ ...i, path: base + i.path }));
 }
 
 /** Validate a raw document (schema, then semantics) and build the model. */
@@ -118,11 +131,20 @@ export async function decodeWith(
     if (err instanceof HistSerialError) return { issues: [issue(err.code, err.path, err.message)] };
     throw err;
   }
+  // Fit models (HS3, pyhf) and fit results are JSON documents too, recognised by content (src/document-kind.ts).
+  if (entry.name === 'uhi-json') {
+    const kind = detectKind(raw.json, { isFitResult: isFitResultDocument });
+    if (kind === 'hs3' || kind === 'pyhf') return { format: kind, kind, issues: checkFitModel(kind, raw.json), model: raw.json };
+    if (kind === 'fit-result') return { format: kind, kind, issues: checkFitResult(raw.json), model: raw.json };
+  }
   const result = rawToDocument(raw, { singleName: options.singleName ?? stem(options.file) });
   if (!result.document) return { format: entry.name, issues: result.issues };
+  // sections beside the histograms in a container get their own rules (spec.md 6, 7)
+  const extraIssues = [...checkDocumentFitResults(result.document), ...(result.document.extras?.hs3 !== undefined ? prefixed(checkHS3(result.document.extras.hs3), '/hs3') : [])];
+  if (extraIssues.some((i) => i.severity === 'error')) return { format: entry.name, issues: [...result.issues, ...extraIssues] };
   try {
     const document = options.select ? selectHistograms(result.document, options.select) : result.document;
-    return { format: entry.name, issues: result.issues, document };
+    return { format: entry.name, issues: [...result.issues, ...extraIssues], document };
   } catch (err) {
     if (err instanceof HistSerialError) err.file ??= options.file;
     throw err;

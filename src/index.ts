@@ -22,12 +22,15 @@ export * from './model/storage.js';
 export * from './model/histogram.js';
 export { fromUHI, isSingleHistogram, type FromUHIOptions, type FromUHIResult } from './model/from-uhi.js';
 export { toUHI, storageKey, axisKey, type ToUHIOptions } from './model/to-uhi.js';
-export { plotTerminal, type TerminalPlotOptions } from './plot/terminal.js';
-export { plotSvg, type SvgPlotOptions } from './plot/svg.js';
 export { mergeHistograms, mergeDocuments, mergeProblem } from './model/merge.js';
 export { compareDocuments, type CompareOptions, type Comparison, type Difference, type BinDifference } from './model/compare.js';
 export { summarizeDocument, summarizeHistogram, type AxisSummary, type HistogramSummary } from './model/summary.js';
+export { plotTerminal, type TerminalPlotOptions } from './plot/terminal.js';
+export { plotSvg, type SvgPlotOptions } from './plot/svg.js';
 export { InlineArray, type RawDocument, type ArrayPlacement } from './raw.js';
+export { isNDArray, extrasArrayKey, extrasToRaw, extrasFromRaw } from './model/extras.js';
+export * from './fit-result/index.js';
+export { readFitResults, writeFitResults } from './io/fit-results.js';
 export { parseJson, type ParsedJson, type ParseJsonOptions, type ExactIntegers } from './json/parse.js';
 export { stringifyJson, type NonFinitePolicy, type StringifyOptions } from './json/stringify.js';
 export { validateSchema, getSchema, SCHEMA_NAMES, type SchemaName } from './schema/validator.js';
@@ -62,3 +65,22 @@ export {
 export { writeFileAtomic } from './io/atomic.js';
 export { checkSidecarUri, resolveSidecar } from './io/sidecar.js';
 export type * as Wire from './types/generated/histogram.types.js';
+// fit models: HS3 and pyhf (spec.md 6)
+export {
+  detectKind,
+  checkFitModel,
+  isModelFormat,
+  MODEL_FORMATS,
+  type DocumentKind,
+  type DetectKindHooks,
+  type ModelFormat,
+} from './document-kind.js';
+export { HS3_VERSION } from './model/hs3/catalog.js';
+export { checkHS3 } from './model/hs3/check.js';
+export { toHS3BinnedData, fromHS3BinnedData, type ConversionResult, type ToHS3BinnedDataOptions, type FromHS3BinnedDataOptions } from './model/hs3/binned.js';
+export { checkPyhf } from './model/pyhf/check.js';
+export { pyhfToHS3, hs3ToPyhf, type HS3ToPyhfOptions } from './model/pyhf/convert.js';
+export { convertModelFile } from './io/model-files.js';
+export type * as HS3 from './types/generated/hs3.types.js';
+export type * as Pyhf from './types/generated/pyhf.types.js';
+export type * as FitResultWire from './types/generated/fit-result.types.js';

@@ -339,6 +339,8 @@ export const MESSAGES = {
   fitOnePerDistribution: (path: string) => `one data set or value per distribution of ${path}`,
   hs3Version: (path: string, found: string, supported: string) =>
     `Unsupported hs3_version ${quote(found)} at ${path}; this hist-serial reads HS3 ${supported} ("${supported}" or "${supported}.x")`,
+  hs3Legacy: () =>
+    'This looks like ROOT\'s JSON layout from before HS3 0.2 (no metadata, distributions keyed by name); hist-serial reads HS3 0.2 only: re-export it with a current ROOT',
   hs3UnknownTopLevel: (path: string, key: string) =>
     `Unknown top-level component ${quote(key)} at ${path}; HS3 0.2 defines metadata, distributions, functions, data, likelihoods, domains, parameter_points, analyses and misc (put custom information in misc)`,
   hs3AnalysisNameClash: (path: string, name: string, firstPath: string) =>
@@ -439,6 +441,12 @@ export const MESSAGES = {
     `Histogram ${quote(name)} has ${type} storage; HS3 binned data holds counts (int, double) and Gaussian uncertainties (weighted)`,
   hs3FlowDropped: (name: string) => `Histogram ${quote(name)} has non-empty flow bins; HS3 binned data has no flow bins, so they are dropped`,
   hs3CorrelationDropped: (path: string) => `${path}: a histogram has no bin-to-bin correlations; the correlation matrix is dropped`,
+  convNotModel: (file: string, to: string) =>
+    `${file} is not a pyhf workspace or an HS3 document, so it cannot be converted --to ${to} (histograms become HS3 binned data through the library: toHS3BinnedData)`,
+  notHistograms: (file: string, kind: string) =>
+    `${file} is ${({ hs3: 'an HS3 fit model', pyhf: 'a pyhf workspace', 'fit-result': 'a fit result' } as Record<string, string>)[kind] ?? `a ${kind} document`}, not a histogram file`,
+  convModelTarget: (file: string, kind: string) =>
+    `${file} is ${kind === 'hs3' ? 'an HS3 document' : 'a pyhf workspace'}, not histograms; convert it with --to ${kind === 'hs3' ? 'pyhf' : 'hs3'} (or --to ${kind} to rewrite it)`,
   // fit results (spec.md 7); `path` is a JSON pointer into the fit-result document
   fitResultVersion: (path: string, found: unknown, supported: number) =>
     `Unsupported fit_result_schema version ${quote(found)} at ${path}; this hist-serial reads versions up to ${supported}`,

@@ -189,8 +189,16 @@ describe('our schema files', () => {
   const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.schema.json')).sort();
   const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { $id: string; $schema: string };
 
-  it('are the histogram schemas and the native envelope schema', () => {
-    expect(files).toEqual(['histogram/1/histogram.schema.json', 'histogram/1/histograms.schema.json', 'native/1/native.schema.json']);
+  it('are the histogram schemas, the fit-result schemas and the native envelope schema', () => {
+    expect(files).toEqual([
+      'fit-result/1/fit-result.schema.json',
+      'fit-result/1/fit-results.schema.json',
+      'histogram/1/histogram.schema.json',
+      'histogram/1/histograms.schema.json',
+      'hs3/0.2/hs3.schema.json',
+      'native/1/native.schema.json',
+      'pyhf/1.0.0/workspace.schema.json',
+    ]);
   });
 
   it.each(files)('%s is a valid draft 2020-12 schema', (f) => {

@@ -14,11 +14,13 @@ import {
   type EncodeDocumentOptions,
 } from '../document.js';
 import { HistSerialError, LimitError, ValidationError, type Issue } from '../errors.js';
+import { isModelFormat } from '../document-kind.js';
 import { resolveLimits } from '../limits.js';
 import { MESSAGES } from '../messages.js';
 import type { HistDocument } from '../model/histogram.js';
 import { parseAddress } from './address.js';
 import { tempPathFor, writeFileAtomic } from './atomic.js';
+import { convertModelFile } from './model-files.js';
 import { resolveSidecar } from './sidecar.js';
 
 function ioError(op: string, path: string, err: unknown): HistSerialError {
@@ -132,6 +134,7 @@ export async function checkFile(path: string, options: DecodeOptions = {}): Prom
  */
 export async function readDocument(path: string, options: DecodeOptions = {}): Promise<HistDocument> {
   const report = await checkFile(path, options);
+  if (report.kind) throw new HistSerialError('INVALID_ARGUMENT', MESSAGES.notHistograms(path, report.kind), { file: path });
   if (!report.document) throw new ValidationError(report.issues, { file: path });
   return report.document;
 }
@@ -199,9 +202,13 @@ export interface WriteResult {
 export interface ConvertOptions extends Omit<DecodeOptions, 'format' | 'file'> {
   /** Input format (default: from the content). */
   from?: string;
-  /** Output format (default: from the output extension). */
+  /** Output format (default: from the output extension); `hs3` and `pyhf` convert fit models (spec.md 6.4). */
   to?: string;
   options?: EncodeDocumentOptions['options'];
+  /** HS3 → pyhf: the analysis to convert (default: the first one on observed data). */
+  analysis?: string;
+  /** Called once the input is read, before writing starts (the CLI's progress line uses it). */
+  onRead?: (doc: HistDocument, output: string) => void;
 }
 
 /** What {@link convertFile} did. */
@@ -213,10 +220,13 @@ export interface ConvertResult {
   histograms: string[];
   bytes: number;
   warnings: Issue[];
+  /** Fit models: what was written (channels, distributions, …), for the CLI. */
+  summary?: string;
 }
 
 /**
  * Convert a file from one format to another.
+ * With `to: 'hs3'` or `to: 'pyhf'` it converts fit models instead (pyhf workspace ⇄ HS3 document).
  *
  * @example
  * ```ts
@@ -225,9 +235,15 @@ export interface ConvertResult {
  */
 export async function convertFile(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
   const registry = options.registry ?? createDefaultRegistry();
+  if (isModelFormat(options.to)) return convertModelFile(input, output, { ...options, registry, to: options.to });
   const to = registry.detectOutput(parseAddress(output).path, options.to).name;
   const report = await checkFile(input, { ...options, registry, ...(options.from ? { format: options.from } : {}) });
+  if (report.kind) {
+    const message = isModelFormat(report.kind) ? MESSAGES.convModelTarget(input, report.kind) : MESSAGES.notHistograms(input, report.kind);
+    throw new HistSerialError('INVALID_ARGUMENT', message, { file: input });
+  }
   if (!report.document) throw new ValidationError(report.issues, { file: input });
+  options.onRead?.(report.document, output);
   const written = await writeDocument(output, report.document, {
     registry,
     format: to,

@@ -10,6 +10,7 @@ import { MESSAGES } from '../messages.js';
 import { InlineArray, type RawDocument } from '../raw.js';
 import { UHI_SCHEMA_VERSION } from '../version.js';
 import { extent, type Axis } from './axis.js';
+import { extrasFromRaw } from './extras.js';
 import type { HistDocument, Histogram } from './histogram.js';
 import type { Metadata, WriterInfo } from './metadata.js';
 import {
@@ -67,7 +68,7 @@ export function fromUHI(raw: RawDocument, options: FromUHIOptions = {}): FromUHI
   }
   const failed = issues.some((i) => i.severity === 'error');
   if (failed) return { issues };
-  return { document: raw.extras ? { histograms, extras: raw.extras } : { histograms }, issues };
+  return { document: raw.extras ? { histograms, extras: extrasFromRaw(raw.extras, raw.resources) } : { histograms }, issues };
 }
 
 /** What an array is for: decides the dtype of inline data and the checks. */

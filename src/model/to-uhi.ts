@@ -1,12 +1,16 @@
 /**
  * Model → raw UHI document. Arrays are placed inline (for JSON) or out of band under uhi's
  * canonical keys (`{name}_storage_{field}`, `{name}_axis_{i}_edges`), which container codecs map to
- * member names, dataset paths or buffer views.
+ * member names, dataset paths or buffer views. NDArrays inside the document's extras (fit-result
+ * matrices, …) go out of band too, keyed by their JSON pointer (see `extras.ts`).
  * @module
  */
+import { HistSerialError } from '../errors.js';
+import { MESSAGES } from '../messages.js';
 import { InlineArray, type ArrayPlacement, type RawDocument } from '../raw.js';
 import { UHI_SCHEMA_VERSION, VERSION } from '../version.js';
 import type { Axis } from './axis.js';
+import { extrasToRaw } from './extras.js';
 import type { HistDocument, Histogram } from './histogram.js';
 import { WRITER_NAME, type WriterInfo } from './metadata.js';
 import type { NDArray } from './ndarray.js';
@@ -51,7 +55,15 @@ export function toUHI(doc: HistDocument, options: ToUHIOptions = {}): RawDocumen
     // defineProperty, not assignment: a histogram may be named "__proto__"
     Object.defineProperty(json, name, { value: histogramToUHI(name, h, place, options.stamp ?? true), enumerable: true, writable: true, configurable: true });
   }
-  return doc.extras ? { json, resources, extras: doc.extras } : { json, resources };
+  if (!doc.extras) return { json, resources };
+  // NDArrays inside extras (fit-result matrices, ...) go out of band too, keyed by their JSON pointer.
+  const extras = extrasToRaw(doc.extras, (key, arr) => {
+    if (placement === 'inline') return new InlineArray(arr);
+    if (resources.has(key)) throw new HistSerialError('INVALID_ARGUMENT', MESSAGES.extrasArrayKey(key), { path: key });
+    resources.set(key, arr);
+    return key;
+  });
+  return { json, resources, extras };
 }
 
 type Place = (key: string, arr: NDArray) => unknown;

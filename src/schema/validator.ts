@@ -7,18 +7,26 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { issue, type Issue } from '../errors.js';
 import { MESSAGES } from '../messages.js';
 import {
+  FIT_RESULT_1_FIT_RESULT_SCHEMA,
+  FIT_RESULT_1_FIT_RESULTS_SCHEMA,
   HISTOGRAM_1_HISTOGRAM_SCHEMA,
   HISTOGRAM_1_HISTOGRAMS_SCHEMA,
+  HS3_0_2_HS3_SCHEMA,
   NATIVE_1_NATIVE_SCHEMA,
+  PYHF_1_0_0_WORKSPACE_SCHEMA,
 } from '../types/generated/schemas.js';
 
 /** Names of the schemas the library validates against. */
-export type SchemaName = 'histogram' | 'histograms' | 'native';
+export type SchemaName = 'histogram' | 'histograms' | 'native' | 'fit-result' | 'fit-results' | 'hs3' | 'pyhf';
 
 const SCHEMAS: Record<SchemaName, { $id: string }> = {
   histogram: HISTOGRAM_1_HISTOGRAM_SCHEMA,
   histograms: HISTOGRAM_1_HISTOGRAMS_SCHEMA,
   native: NATIVE_1_NATIVE_SCHEMA,
+  'fit-result': FIT_RESULT_1_FIT_RESULT_SCHEMA,
+  'fit-results': FIT_RESULT_1_FIT_RESULTS_SCHEMA,
+  hs3: HS3_0_2_HS3_SCHEMA,
+  pyhf: PYHF_1_0_0_WORKSPACE_SCHEMA,
 };
 
 /** Every {@link SchemaName}, in the order `hist-serial schema` lists them. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { Command } from 'commander';
-import { readDocument } from '../../io/files.js';
+import { readInput } from '../stdio.js';
 import { compareDocuments, type Difference } from '../../model/compare.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -38,7 +38,7 @@ function render(d: Difference): string[] {
 export function diffCommand(ctx: CliContext): Command {
   return new Command('diff')
     .description('Compare two files (any formats): histograms, axes, storage, metadata, bin contents; exit 0 same, 1 different')
-    .argument('<a>', 'first file (FILE, file.h5:/group, file.root:dir)')
+    .argument('<a>', 'first file (FILE, file.h5:/group, file.root:dir; - for stdin)')
     .argument('<b>', 'second file')
     .option('--rtol <x>', 'relative tolerance: |a-b| <= atol + rtol*|b|', number, 0)
     .option('--atol <x>', 'absolute tolerance', number, 0)
@@ -53,7 +53,7 @@ export function diffCommand(ctx: CliContext): Command {
       '\nBin indices include the flow bins: index 0 is the underflow of an axis that has one.\n\nExamples:\n  hist-serial diff histos.json histos.h5\n  hist-serial diff run1.root run2.root --rtol 1e-6\n  hist-serial diff a.json b.zip --json',
     )
     .action(async (a: string, b: string, opts: DiffCliOptions) => {
-      const read = (f: string) => readDocument(f, { registry: ctx.registry, ...(opts.select ? { select: opts.select } : {}) });
+      const read = (f: string) => readInput(f, ctx, opts.select ? { select: opts.select } : {});
       const [da, db] = [await read(a), await read(b)];
       const c = compareDocuments(da, db, { rtol: opts.rtol, atol: opts.atol, maxBins: opts.maxBins, metadata: opts.metadata, ...(opts.writerInfo ? { writerInfo: true } : {}) });
       ctx.exitCode = c.same ? EXIT.OK : EXIT.INVALID;

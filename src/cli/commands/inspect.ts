@@ -9,13 +9,13 @@ import { join, sep } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { HistSerialError, isHistSerialError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { readDocument } from '../../io/files.js';
 import { MESSAGES } from '../../messages.js';
 import type { HistDocument, Histogram } from '../../model/histogram.js';
 import { summarizeDocument, type AxisSummary, type HistogramSummary } from '../../model/summary.js';
 import { plotSvg } from '../../plot/svg.js';
 import { plotTerminal } from '../../plot/terminal.js';
 import type { CliContext } from '../context.js';
+import { readInput } from '../stdio.js';
 import { num, table } from '../table.js';
 
 function axisLine(a: AxisSummary, i: number): string[] {
@@ -170,7 +170,7 @@ export function inspectCommand(ctx: CliContext): Command {
       ].join('\n'),
     )
     .action(async (file: string, opts: InspectCliOptions) => {
-      const doc = await readDocument(file, { registry: ctx.registry, ...(opts.select ? { select: opts.select } : {}) });
+      const doc = await readInput(file, ctx, { ...(opts.select ? { select: opts.select } : {}) });
       const summaries = summarizeDocument(doc);
       if (opts.json) ctx.stdout(JSON.stringify(summaries, null, 2) + '\n');
       else {

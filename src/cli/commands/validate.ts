@@ -1,69 +1,81 @@
 /**
- * `hist-serial validate FILE...`: one call to {@link checkFile} per file; exit 0 when all are valid,
- * 1 when any is invalid, 2 when a file cannot be read.
+ * `hist-serial validate FILE...`: histogram files, HS3 fit models, pyhf workspaces and fit results
+ * (recognised by content), one at a time (only a summary of each is kept, so hundreds of files run in
+ * bounded memory); globs expanded; reports as text, JSON, GitHub annotations or JUnit XML. Exit 0 when
+ * all are valid, 1 when any is invalid, 2 when a file cannot be read.
  * @module
  */
 import { Command, Option } from 'commander';
 import { HistSerialError, type Issue } from '../../errors.js';
-import { checkFile } from '../../io/files.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { expandFileArguments } from '../expand.js';
+import { githubEntry, junitReport, summarize, summaryLine, textEntry, type ValidateEntry } from '../reporters.js';
+import { checkInput } from '../stdio.js';
 
-interface Entry {
-  file: string;
-  valid: boolean;
-  format?: string;
-  histograms?: number;
-  errors: Omit<Issue, 'severity'>[];
-  warnings: Omit<Issue, 'severity'>[];
+type ReportFormat = 'text' | 'json' | 'github' | 'junit';
+
+interface ValidateCliOptions {
+  format: ReportFormat;
+  strict?: boolean;
+  inputFormat?: string;
+  quiet?: boolean;
 }
 
 const strip = ({ code, path, message }: Issue) => ({ code, path, message });
 
+async function checkOne(file: string, ctx: CliContext, opts: ValidateCliOptions): Promise<ValidateEntry> {
+  const t0 = performance.now();
+  try {
+    const r = await checkInput(file, ctx, opts.inputFormat ? { format: opts.inputFormat } : {});
+    const errors = r.issues.filter((i) => i.severity === 'error' || opts.strict);
+    const warnings = r.issues.filter((i) => i.severity === 'warning' && !opts.strict);
+    return {
+      file,
+      valid: errors.length === 0,
+      ...(r.format ? { format: r.format } : {}),
+      kind: r.kind ?? 'histograms',
+      ...(r.document ? { histograms: r.document.histograms.size } : {}),
+      errors: errors.map(strip),
+      warnings: warnings.map(strip),
+      ms: performance.now() - t0,
+    };
+  } catch (err) {
+    if (!(err instanceof HistSerialError)) throw err;
+    return { file, valid: false, unreadable: true, errors: [{ code: err.code, path: err.path, message: err.message }], warnings: [], ms: performance.now() - t0 };
+  }
+}
+
 export function validateCommand(ctx: CliContext): Command {
   return new Command('validate')
-    .description('Check files against the schema and the semantic rules; exit 0 all valid, 1 any invalid, 2 IO/usage error')
-    .argument('<files...>', 'files to check')
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .description(
+      'Check histogram files, HS3 fit models, pyhf workspaces and fit results (recognised by content) against their schema and semantic rules; exit 0 all valid, 1 any invalid, 2 a file unreadable',
+    )
+    .argument('<files...>', 'files or quoted glob patterns (`results/**/*.{json,h5,root}`); - for stdin')
+    .addOption(new Option('--format <format>', 'report: text, json, github (Actions annotations), junit (XML)').choices(['text', 'json', 'github', 'junit']).default('text'))
     .option('--strict', 'warnings make a file invalid')
     .option('--input-format <name>', 'read every file with this format instead of detecting it')
-    .addHelpText('after', '\nExamples:\n  hist-serial validate results/*.json\n  hist-serial validate h.json --format json')
-    .action(async (files: string[], opts: { format: 'text' | 'json'; strict?: boolean; inputFormat?: string }) => {
-      const entries: Entry[] = [];
-      let code: number = EXIT.OK;
+    .option('-q, --quiet', 'text and github: print only the files with problems, and the summary')
+    .addHelpText(
+      'after',
+      "\nA glob that matches no file is an error (exit 2), so a CI job cannot pass by checking nothing.\n\nExamples:\n  hist-serial validate 'results/**/*.{json,h5,root}'\n  hist-serial validate h.json --format json\n  hist-serial validate model.hs3.json workspace.json --strict\n  hist-serial validate 'histos/*.json' --format github     # annotations in a GitHub Actions log\n  hist-serial validate 'histos/*.json' --format junit > validate.xml\n  cat h.json | hist-serial validate -",
+    )
+    .action(async (patterns: string[], opts: ValidateCliOptions) => {
+      const t0 = performance.now();
+      const files = await expandFileArguments(patterns);
+      const entries: ValidateEntry[] = [];
       for (const file of files) {
-        try {
-          const r = await checkFile(file, { registry: ctx.registry, ...(opts.inputFormat ? { format: opts.inputFormat } : {}) });
-          const errors = r.issues.filter((i) => i.severity === 'error' || opts.strict);
-          const warnings = r.issues.filter((i) => i.severity === 'warning' && !opts.strict);
-          const valid = errors.length === 0;
-          entries.push({
-            file,
-            valid,
-            ...(r.format ? { format: r.format } : {}),
-            ...(r.document ? { histograms: r.document.histograms.size } : {}),
-            errors: errors.map(strip),
-            warnings: warnings.map(strip),
-          });
-          if (!valid) code = Math.max(code, EXIT.INVALID);
-        } catch (err) {
-          if (!(err instanceof HistSerialError)) throw err;
-          entries.push({ file, valid: false, errors: [{ code: err.code, path: err.path, message: err.message }], warnings: [] });
-          code = EXIT.USAGE;
-        }
+        const e = await checkOne(file, ctx, opts);
+        // entries keep no document: memory stays bounded whatever the number of files
+        entries.push(e);
+        if (opts.format === 'text' && !(opts.quiet && e.valid && e.warnings.length === 0)) ctx.stdout(textEntry(e));
+        if (opts.format === 'github') ctx.stdout(githubEntry(e));
       }
-      ctx.exitCode = code;
-      if (opts.format === 'json') {
-        ctx.stdout(JSON.stringify(entries, null, 2) + '\n');
-        return;
-      }
-      for (const e of entries) {
-        const what = e.valid ? `valid (${e.format}, ${e.histograms} histogram(s))` : 'INVALID';
-        ctx.stdout(`${e.valid ? 'ok  ' : 'FAIL'} ${e.file}: ${what}\n`);
-        for (const i of e.errors) ctx.stdout(`     error   [${i.code}] ${i.message}\n`);
-        for (const i of e.warnings) ctx.stdout(`     warning [${i.code}] ${i.message}\n`);
-      }
-      const bad = entries.filter((e) => !e.valid).length;
-      ctx.stdout(`${entries.length} file(s): ${entries.length - bad} valid, ${bad} invalid\n`);
+      ctx.exitCode = entries.some((e) => e.unreadable) ? EXIT.USAGE : entries.some((e) => !e.valid) ? EXIT.INVALID : EXIT.OK;
+      const summary = summarize(entries, performance.now() - t0);
+      // json: the array of entries (the summary is derivable from it)
+      if (opts.format === 'json') ctx.stdout(JSON.stringify(entries.map(({ ms: _ms, ...e }) => e), null, 2) + '\n');
+      else if (opts.format === 'junit') ctx.stdout(junitReport(entries, summary));
+      else ctx.stdout(`${summaryLine(summary)}\n`);
     });
 }
