@@ -87,6 +87,19 @@ print(json.dumps({"root": root.tag, "tests": suite.get("tests"), "failures": sui
     });
   });
 
+  it('fit results, HS3 models and pyhf workspaces are recognised by content; a broken fit result is exit 1 with its path', () => {
+    const fits = run(['validate', join(PROJECT_DIR, 'fixtures/fit-results/*.json')]);
+    expect(fits.code).toBe(0);
+    expect(fits.stdout.toString()).toMatch(/valid \(fit-result\)/);
+    const broken = JSON.parse(readFileSync(join(PROJECT_DIR, 'fixtures/fit-results/minos.json'), 'utf8')) as { parameters: { minos?: { lower: number; upper: number } }[] };
+    const p = broken.parameters.find((x) => x.minos)!;
+    p.minos = { ...p.minos!, lower: Math.abs(p.minos!.lower) + 1 };
+    writeFileSync(join(dir, 'broken-fit.json'), JSON.stringify(broken));
+    const r = run(['validate', 'broken-fit.json', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout.toString())[0]).toMatchObject({ kind: 'fit-result', errors: [expect.objectContaining({ code: 'MINOS_SIGN', path: expect.stringMatching(/^\/parameters\/\d+\/minos/) })] });
+  });
+
   it('json: an array of entries with codes and paths', () => {
     const r = run(['validate', 'results/sub/bad.json', '--format', 'json']);
     expect(JSON.parse(r.stdout.toString())).toEqual([

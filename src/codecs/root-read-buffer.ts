@@ -9,23 +9,7 @@
  */
 import { HistSerialError, ParseError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
-
-const LITTLE_ENDIAN_PLATFORM = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Bit 30 of a 4-byte byte count says "this is a byte count" (the count is the other 30 bits). */
-export const K_BYTE_COUNT_MASK = 0x40000000;
-/** The same bit as seen in the high 2 bytes read as a version (`kByteCountVMask`). */
-export const K_BYTE_COUNT_VMASK = 0x4000;
-/** Bit 31 of an object tag: a reference to a class already in the stream. */
-export const K_CLASS_MASK = 0x80000000;
-/** Tag of a new class: its name follows, NUL-terminated. */
-export const K_NEW_CLASS_TAG = 0xffffffff;
-/** Offsets in the reference map are displacements + 2 (0 is null, 1 the parent). */
-export const K_MAP_OFFSET = 2;
-/** Version bit of member-wise streamed collections. */
-export const K_STREAMED_MEMBER_WISE = 0x4000;
-/** TObject::fBits bit kIsReferenced: a 2-byte process id follows the TObject. */
-export const K_IS_REFERENCED = 1 << 4;
+import { BYTE_COUNT_MASK, BYTE_COUNT_VMASK, CLASS_MASK, IS_REFERENCED, LITTLE_ENDIAN_PLATFORM, MAP_OFFSET, NEW_CLASS_TAG, STREAMED_MEMBER_WISE } from './root-constants.js';
 
 /** A class byte-count + version header. */
 export interface VersionHeader {
@@ -290,8 +274,8 @@ export class RootReadBuffer {
     this.need(4, what);
     const first = this.view.getUint32(this.pos);
     let end: number | null = null;
-    if (first & K_BYTE_COUNT_MASK && first !== K_NEW_CLASS_TAG && !(first & K_CLASS_MASK)) {
-      const count = first & ~K_BYTE_COUNT_MASK;
+    if (first & BYTE_COUNT_MASK && first !== NEW_CLASS_TAG && !(first & CLASS_MASK)) {
+      const count = first & ~BYTE_COUNT_MASK;
       this.pos += 4;
       end = this.displacement + count;
       if (count < 2 || end - this.origin > this.bytes.length) {
@@ -301,7 +285,7 @@ export class RootReadBuffer {
       }
     }
     const raw = this.u16(what);
-    if (raw & K_STREAMED_MEMBER_WISE) throw new HistSerialError('UNSUPPORTED_OPERATION', MESSAGES.rootReadMemberwise(className, this.where));
+    if (raw & STREAMED_MEMBER_WISE) throw new HistSerialError('UNSUPPORTED_OPERATION', MESSAGES.rootReadMemberwise(className, this.where));
     return { version: raw, start, end };
   }
 
@@ -322,10 +306,10 @@ export class RootReadBuffer {
   /** `TObject::Streamer`: version (with a byte count in some streams), fUniqueID, fBits, and the pid when referenced. */
   tobject(): TObjectHeader {
     const v = this.u16('the TObject version');
-    if (v & K_BYTE_COUNT_VMASK) this.skip(4, 'the TObject version after its byte count');
+    if (v & BYTE_COUNT_VMASK) this.skip(4, 'the TObject version after its byte count');
     const fUniqueID = this.u32('TObject::fUniqueID');
     const fBits = this.u32('TObject::fBits');
-    if (fBits & K_IS_REFERENCED) this.skip(2, 'the TObject process id');
+    if (fBits & IS_REFERENCED) this.skip(2, 'the TObject process id');
     return { fUniqueID, fBits };
   }
 
@@ -341,8 +325,8 @@ export class RootReadBuffer {
     let tag = first;
     let end: number | null = null;
     let start = beg;
-    if (first & K_BYTE_COUNT_MASK && first !== K_NEW_CLASS_TAG) {
-      const count = first & ~K_BYTE_COUNT_MASK;
+    if (first & BYTE_COUNT_MASK && first !== NEW_CLASS_TAG) {
+      const count = first & ~BYTE_COUNT_MASK;
       end = this.displacement + count;
       if (count < 4 || end - this.origin > this.bytes.length) {
         throw new ParseError(MESSAGES.rootReadPastEnd(`${what} (byte count ${count})`, beg, count + 4, this.bytes.length - (beg - this.origin), this.where));
@@ -350,22 +334,22 @@ export class RootReadBuffer {
       start = this.displacement;
       tag = this.u32(`the class tag of ${what}`);
     }
-    if (!(tag & K_CLASS_MASK)) {
+    if (!(tag & CLASS_MASK)) {
       if (tag === 0) return { kind: 'null' };
       // A reference to an object already read (or one skipped unread): nothing follows it.
       if (end !== null) this.skipTo(end, what);
       return { kind: 'ref', offset: tag };
     }
     let className: string | null;
-    if (tag === K_NEW_CLASS_TAG) {
+    if (tag === NEW_CLASS_TAG) {
       className = this.cstring(`the class name of ${what}`);
-      this.classes.set(start + K_MAP_OFFSET, className);
+      this.classes.set(start + MAP_OFFSET, className);
     } else {
-      const ref = (tag & ~K_CLASS_MASK) >>> 0;
+      const ref = (tag & ~CLASS_MASK) >>> 0;
       className = this.classes.get(ref) ?? null;
       if (className === null && end === null) throw new ParseError(MESSAGES.rootReadBadTag(this.where, tag >>> 0, beg));
     }
-    this.objects.set(beg + K_MAP_OFFSET, className);
+    this.objects.set(beg + MAP_OFFSET, className);
     return { kind: 'object', className, start: beg, end };
   }
 

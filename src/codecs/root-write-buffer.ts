@@ -23,21 +23,13 @@
  */
 import { LimitError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
+import { BYTE_COUNT_MASK, CLASS_MASK, LITTLE_ENDIAN_PLATFORM, MAP_OFFSET, MAX_BYTE_COUNT, NEW_CLASS_TAG } from './root-constants.js';
 
-/** `kByteCountMask`: set in every byte count so a reader can tell it from a class tag. */
-export const BYTE_COUNT_MASK = 0x40000000;
-/** `kClassMask`: set in a reference to a class tag written earlier in the same buffer. */
-export const CLASS_MASK = 0x80000000;
-/** `kNewClassTag`: precedes a class name written for the first time. */
-export const NEW_CLASS_TAG = 0xffffffff;
-/** `kMapOffset`: offsets of tags are counted from 2, so that 0 can mean a null pointer. */
-export const MAP_OFFSET = 2;
-/** `kMaxMapCount`: the largest byte count ROOT can store (the bit above is the byte-count mask). */
-export const MAX_BYTE_COUNT = 0x3ffffffe;
+export { MAX_BYTE_COUNT };
+
 /** Typed arrays of more bytes than this become chunks of their own instead of being copied into a block. */
 export const BULK_CHUNK_BYTES = 1 << 16;
 
-const LITTLE_ENDIAN_PLATFORM = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Blocks start small and double up to this size, so that many small objects do not each hold a large block. */
 const FIRST_BLOCK_BYTES = 1 << 10;
 const MAX_BLOCK_BYTES = 1 << 16;
