@@ -56,6 +56,8 @@ export const ERROR_CODES = [
   'UNDECLARED_PARAMETER',
   'NONSTANDARD',
   'CONFLICTING_DEFINITION',
+  // fit models that cannot be evaluated (src/fit/histfactory/): NaN or negative rates, missing settings
+  'BAD_MODEL',
   // api / io
   'NOT_FOUND',
   'INVALID_ARGUMENT',

@@ -200,6 +200,40 @@ export const MESSAGES = {
     `note: ${file} shows only the first histogram, ${quote(name)}; ${rest} more selected (use --select NAME, or --svg DIR/ for one file per histogram)`,
   svgSkipped: (name: string, why: string) => `note: no SVG for ${quote(name)}: ${why}`,
   svgWritten: (file: string, name: string) => `wrote ${file} (${quote(name)})`,
+  // histogram fits (src/fit/hist/, fit hist)
+  fitHistUnknownShape: (term: string, expression: string, known: readonly string[]) =>
+    `Unknown line shape ${quote(term)} in model ${quote(expression)}; expected terms joined by "+", each one of ${list(known)} (K: polynomial degree 0 to 10), e.g. gauss+expo`,
+  fitHistEmptyTerm: (expression: string, known: readonly string[]) =>
+    `Model ${quote(expression)} has an empty term; expected terms joined by "+", each one of ${list(known)} (K: polynomial degree 0 to 10), e.g. gauss+expo`,
+  fitHistPolyDegree: (term: string, expression: string, max: number) =>
+    `Polynomial ${quote(term)} in model ${quote(expression)} has a degree above ${max}; expected poly0 to poly${max}`,
+  fitHistDimensions: (naxes: number) =>
+    `Cannot fit a ${naxes}-d histogram: histogram fits need exactly one axis (project or slice it first)`,
+  fitHistAxisType: (type: string) =>
+    `Cannot fit a histogram with a ${quote(type)} axis: histogram fits need a continuous axis (regular or variable)`,
+  fitHistStorage: (type: string) =>
+    `Cannot fit a histogram with ${quote(type)} storage: its bins hold means, not counts; expected int, double or weighted storage`,
+  fitHistNoData: () => 'Cannot fit a histogram without bin data (metadata only)',
+  fitHistNonFinite: (bin: number, field: string, value: number) =>
+    `Bin ${bin} of the fitted range holds ${field} ${quote(value)}; a fit needs finite contents`,
+  fitHistNegative: (bin: number, value: number) =>
+    `Bin ${bin} of the fitted range holds ${quote(value)}; a Poisson likelihood needs non-negative contents (use the chi-square fit, --chi2)`,
+  fitHistEmpty: () => 'The fitted range holds no entries; there is nothing to fit',
+  fitHistRange: (lo: number, hi: number, axisLo: number, axisHi: number) =>
+    `Fit range [${quote(lo)}, ${quote(hi)}] holds no whole bin of the axis [${quote(axisLo)}, ${quote(axisHi)}]; expected lo < hi overlapping the axis`,
+  fitHistTooFewBins: (bins: number, free: number) =>
+    `The fit uses ${bins} bin(s) but has ${free} free parameter(s); expected at least as many bins as free parameters`,
+  fitHistUnknownParameter: (name: string, known: readonly string[]) =>
+    `${quote(name)} names no parameter of the model; it has ${list(known)}`,
+  fitHistParameterValue: (name: string, value: string) =>
+    `Parameter setting ${quote(`${name}=${value}`)} is not NAME=NUMBER`,
+  fitHistWeighted: () =>
+    'weighted histogram fitted with a Poisson likelihood: its errors assume unweighted counts (use --chi2 to fit with the storage variances)',
+  fitHistNotConverged: (status: string) => `the fit did not converge (${status}); the parameters are where the minimiser stopped`,
+  fitHistNotPositiveDefinite: (names: readonly string[]) =>
+    `the Hessian at the minimum is not positive definite (made so to invert it, as MINUIT does)${names.length ? `; poorly constrained: ${list(names)}` : ''}: the errors are unreliable`,
+  fitHistChoose: (file: string, names: readonly string[]) =>
+    `${file} holds ${names.length} histograms (${list(names.slice(0, 10).map((n) => quote(n)))}${names.length > 10 ? ', ...' : ''}); name the one to fit as FILE:NAME`,
   // ROOT files (writing); `path` is a JSON pointer made of the histogram's key path, e.g. /dir~1h/cells
   rootWriteTooLarge: (path: string, bytes: number, limit: number) =>
     `Histogram at ${path} would be a ${bytes}-byte object in a ROOT file; ROOT cannot store an object that large (at most ${limit} bytes per object, its byte counts have 30 bits). Write a .hsb or .h5 file instead, or split the histogram`,
@@ -447,6 +481,31 @@ export const MESSAGES = {
     `${file} is ${({ hs3: 'an HS3 fit model', pyhf: 'a pyhf workspace', 'fit-result': 'a fit result' } as Record<string, string>)[kind] ?? `a ${kind} document`}, not a histogram file`,
   convModelTarget: (file: string, kind: string) =>
     `${file} is ${kind === 'hs3' ? 'an HS3 document' : 'a pyhf workspace'}, not histograms; convert it with --to ${kind === 'hs3' ? 'pyhf' : 'hs3'} (or --to ${kind} to rewrite it)`,
+  // minimiser, Hesse and asymptotic inference (src/fit/minimize.ts, hesse.ts, infer.ts)
+  fitVectorLength: (what: string, found: number, expected: number) =>
+    `${what} has ${found} entries; expected ${expected}, one per parameter of the objective`,
+  fitParameterIndex: (index: number, count: number) =>
+    `Parameter index ${quote(index)} is out of range; the objective has ${count} parameters (0 to ${count - 1})`,
+  fitNonFiniteStart: (what: string) =>
+    `The objective cannot be minimised from its starting point: ${what}; check the model for NaN or negative rates and the initial values`,
+  fitHessianNonFinite: (name: string, value: number) =>
+    `The Hessian cannot be computed at ${quote(name)} = ${quote(value)}: the objective is not finite on either side of it`,
+  fitMinimizeStatus: (status: number, edm: number, tolerance: number, iterations: number, evaluations: number) =>
+    [
+      `converged: EDM ${edm.toExponential(2)} below ${tolerance.toExponential(1)}`,
+      `not converged: EDM ${edm.toExponential(2)} above ${tolerance.toExponential(1)} and no further decrease found`,
+      `not converged: call limit reached with EDM ${edm.toExponential(2)} (tolerance ${tolerance.toExponential(1)})`,
+      `not converged: the line search found no decrease, EDM ${edm.toExponential(2)} (tolerance ${tolerance.toExponential(1)})`,
+    ][status]! + ` after ${iterations} iterations and ${evaluations} evaluations`,
+  fitNoPoi: () => 'The model has no parameter of interest (POI); hypothesis tests and upper limits need one',
+  fitPoiFixed: (name: string) => `The parameter of interest ${quote(name)} is fixed; hypothesis tests and upper limits need it free`,
+  fitPoiLowerBound: (name: string, lower: number) =>
+    `The q̃μ test statistic needs the parameter of interest ${quote(name)} bounded below at 0; its lower bound is ${quote(lower)}`,
+  fitLimitBracket: (band: string, lo: number, hi: number) =>
+    `The ${band} upper limit is not bracketed: CLs does not cross the level between ${quote(lo)} and ${quote(hi)}`,
+  fitScanValues: (bad: number | undefined) =>
+    bad === undefined ? 'A profile scan needs at least one value of the scanned parameter' : `Scan value ${quote(bad)} is not a finite number; a profile scan needs finite values of the scanned parameter`,
+  fitNoData: (what: string) => `Goodness of fit needs the model's ${what}; this model does not give it`,
   // fit results (spec.md 7); `path` is a JSON pointer into the fit-result document
   fitResultVersion: (path: string, found: unknown, supported: number) =>
     `Unsupported fit_result_schema version ${quote(found)} at ${path}; this hist-serial reads versions up to ${supported}`,
@@ -478,4 +537,35 @@ export const MESSAGES = {
     `Parameter value ${quote(value)} at ${path} lies outside its bounds [${lower ?? '-inf'}, ${upper ?? 'inf'}]`,
   extrasArrayKey: (key: string) =>
     `Cannot store the array at ${key} out of band: a histogram array already uses that key`,
+  // HistFactory likelihoods (src/fit/histfactory/); `path` is a JSON pointer into the pyhf workspace or HS3 document
+  hfNoMeasurement: (name: string, available: readonly string[]) =>
+    `No measurement ${quote(name)} in the workspace; it has ${available.length ? list(available.map((n) => quote(n))) : 'none'}`,
+  hfNoParameters: () => 'The model has no parameters (no sample has a modifier); pyhf cannot build it either',
+  hfNameReuse: (path: string, name: string, type: string, firstType: string) =>
+    `Modifier ${quote(name)} at ${path} is a ${type}, whose parameter differs from that of the ${firstType} of the same name; use unique modifier names`,
+  hfConfigLength: (path: string, name: string, key: string, found: number, expected: number) =>
+    `${path}: the ${key} of parameter ${quote(name)} has ${found} value(s); the model has ${expected} component(s)`,
+  hfConfigMissing: (path: string, name: string, type: string, measurement: string, missing: readonly string[]) =>
+    `Parameter ${quote(name)} (${type}) has no default ${list(missing)}; measurement ${quote(measurement)} at ${path} must configure them`,
+  hfInterpolationCode: (path: string, type: string, code: string) =>
+    `Interpolation ${quote(code)} cannot apply to the ${type} at ${path}; ${type === 'histosys' ? 'histosys takes code0, code2 or code4p' : 'normsys takes code0, code1, code2, code4 or code4p'}`,
+  hfHS3Interpolation: (path: string, type: string, found: string) =>
+    `Interpolation ${found} at ${path} is not one hist-serial evaluates for a ${type}; expected {"type": "add", "in": "poly1"} (code 0), ${type === 'normsys' ? '{"type": "mult", "in": "exp"} (code 1), ' : ''}{"type": "add", "in": "poly2", "out": "poly1"} (code 2), ${type === 'normsys' ? '{"type": "mult", "in": "poly6", "out": "exp"} (code 4), ' : ''}{"type": "add", "in": "poly6", "out": "poly1"} (code 4p)`,
+  hfSharedBins: (path: string, name: string, type: string, nbins: number, size: number) =>
+    `The ${type} ${quote(name)} at ${path} covers ${nbins} bins, but its parameter set, made where it is first used, has ${size}; per-bin modifiers shared between channels need channels of the same bins`,
+  hfStaterrorChannels: (path: string, name: string) =>
+    `staterror ${quote(name)} at ${path}: the samples that have it must have it in the same channels (pyhf builds one set of bins for it)`,
+  hfDataLength: (what: string, found: number, expected: number) => `The ${what} has ${found} value(s); the model has ${expected}`,
+  hfParamsLength: (found: number, expected: number) => `Got ${found} parameter value(s); the model has ${expected} parameters`,
+  hfRateNotFinite: (path: string, channel: string, sample: string | undefined, bin: number, value: number) =>
+    `Expected count ${quote(value)} in bin ${bin} of channel ${quote(channel)}${sample === undefined ? '' : `, sample ${quote(sample)}`} (${path}) at the initial parameters; expected a finite number (check the modifiers' data: a normsys hi or lo ≤ 0, NaN or infinite values)`,
+  hfRateNegative: (path: string, channel: string, bin: number, value: number) =>
+    `Expected count ${quote(value)} in bin ${bin} of channel ${quote(channel)} (${path}) is negative at the initial parameters; a Poisson rate must be ≥ 0`,
+  hfNotModelFile: (kind: string) =>
+    `The file holds ${({ histograms: 'histograms', 'fit-result': 'a fit result' } as Record<string, string>)[kind] ?? `a ${kind} document`}, not a fit model; expected a pyhf workspace or an HS3 document`,
+  hfNotModel: (kind: string) => `Expected a pyhf workspace or an HS3 document, found ${kind === 'unknown' ? 'neither' : `a ${kind} document`}`,
+  hfUnknownParameter: (name: string, known: readonly string[]) =>
+    `${quote(name)} names no parameter of the model; it has ${list(known.slice(0, 10).map((k) => quote(k)))}${known.length > 10 ? `, ... (${known.length})` : ''}`,
+  hfParameterValue: (name: string, value: unknown) => `Value ${quote(value)} of parameter ${quote(name)} is not a finite number`,
+  hfParamsFile: (file: string, why: string) => `Parameter file ${file}: ${why}; expected a JSON object {"name": value, ...} (or {"parameters": {...}})`,
 } as const;

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { convertCommand } from './commands/convert.js';
 import { diffCommand } from './commands/diff.js';
+import { fitCommand } from './commands/fit.js';
 import { mergeCommand } from './commands/merge.js';
 import { schemaCommand } from './commands/schema.js';
 import { formatsCommand } from './commands/formats.js';
@@ -22,7 +23,7 @@ export function createProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .addHelpText('after', '\nExit codes: 0 ok, 1 invalid input, 2 usage or IO error, 3 internal error.');
-  for (const make of [convertCommand, validateCommand, inspectCommand, diffCommand, mergeCommand, schemaCommand, formatsCommand]) {
+  for (const make of [convertCommand, validateCommand, inspectCommand, diffCommand, mergeCommand, fitCommand, schemaCommand, formatsCommand]) {
     program.addCommand(make(ctx).configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr }).showHelpAfterError());
   }
   return program;
