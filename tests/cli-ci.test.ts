@@ -137,6 +137,20 @@ describe('pipes', () => {
   });
 });
 
+describe('fit results stored with their histogram', () => {
+  it('fit hist -o out.hsb writes the histogram and its fit result in one native container', async () => {
+    const r = run(['fit', 'hist', fixture('1d.regular.int.json'), '--model', 'gauss+expo', '-o', 'fit.hsb']);
+    expect(r.code).toBe(0);
+    const { readDocument } = await import('../src/index.js');
+    const doc = await readDocument(join(dir, 'fit.hsb'));
+    expect([...doc.histograms.keys()]).toEqual(['mass']);
+    const fit = (doc.extras!.fit_results as Record<string, { parameters: { name: string; value: number; error: number }[] }>).mass!;
+    const mean = fit.parameters.find((p) => p.name === 'gauss.mean')!;
+    expect(Math.abs(mean.value - 125)).toBeLessThan(3 * mean.error + 0.5); // the fixture's peak
+    expect(run(['validate', 'fit.hsb'])).toMatchObject({ code: 0 });
+  });
+});
+
 describe('progress line', () => {
   const ctx = (tty: boolean): CliContext & { err: string[] } => {
     const err: string[] = [];

@@ -21,6 +21,9 @@ import { fitHistogram, formatMeasurement, histFitToFitResult, plotHistFit, summa
 import { parseAddress } from '../../io/address.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { writeFitResults } from '../../io/fit-results.js';
+import { writeDocument } from '../../io/files.js';
+import { setFitResults } from '../../fit-result/document.js';
+import { createDocument } from '../../model/histogram.js';
 import { MESSAGES } from '../../messages.js';
 import type { CliContext } from '../context.js';
 import { STDIO, checkInput, readInput } from '../stdio.js';
@@ -324,7 +327,7 @@ function histCommand(ctx: CliContext): Command {
     .option('--fix <name[=value]>', 'hold a parameter constant, at VALUE or its starting value (repeatable)', collect(true), {})
     .option('--init <name=value>', 'starting value of a parameter (repeatable)', collect(false), {})
     .option('--svg <file>', 'draw the data, the fit and its components, and the pulls, as SVG')
-    .option('-o, --output <file>', 'write the fit-result document (fit_result_schema 1, JSON)')
+    .option('-o, --output <file>', 'write the fit-result document (fit_result_schema 1, JSON); to .hsb/.hsj: the histogram and its fit result in one native container')
     .addOption(formatOption())
     .addHelpText(
       'after',
@@ -354,7 +357,10 @@ function histCommand(ctx: CliContext): Command {
         for (const [k, v] of Object.entries(opts.fix)) args.push('--fix', v === true ? k : `${k}=${v}`);
         for (const [k, v] of Object.entries(opts.init)) args.push('--init', `${k}=${v}`);
         const command = [...args, '-o', opts.output].map((a) => (/^[\w./:=@+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
-        await writeFitResults(opts.output, histFitToFitResult(fit, { histogram: name, ...(file === STDIO ? {} : { uri: file }), command }));
+        const result = histFitToFitResult(fit, { histogram: name, ...(file === STDIO ? {} : { uri: file }), command });
+        // a native container (.hsb, .hsj) holds the histogram and its fit result together; otherwise a fit-result JSON file
+        if (/\.(hsb|hsj)$/i.test(opts.output)) await writeDocument(opts.output, setFitResults(createDocument({ [name]: histogram }), { [name]: result }), { registry: ctx.registry });
+        else await writeFitResults(opts.output, result);
       }
       if (opts.svg) {
         const axis = histogram.axes[0]!.metadata;
