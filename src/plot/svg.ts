@@ -8,6 +8,7 @@ import { HistSerialError } from '../errors.js';
 import type { Histogram } from '../model/histogram.js';
 import { cleanText, groupBins, histogramTitle, plotProblem, preparePlot, slab, type Cell, type PlotAxis, type PlotData } from './prepare.js';
 import { formatTicks, formatValue, niceTicks } from './ticks.js';
+import { FONT, GRID, INK, MUTED } from './style.js';
 
 /** Options of {@link plotSvg}. */
 export interface SvgPlotOptions {
@@ -19,14 +20,10 @@ export interface SvgPlotOptions {
   title?: string;
 }
 
-const FONT = 'DejaVu Sans, Verdana, Helvetica, Arial, sans-serif';
 const TICK_FONT = 11;
 const LABEL_FONT = 13;
 const TITLE_FONT = 15;
 const NOTE_FONT = 10.5;
-const INK = '#222222';
-const MUTED = '#666666';
-const GRID = '#e6e6e6';
 const FILL = '#c6dbef';
 const LINE = '#2166ac';
 const ERR = '#08306b';

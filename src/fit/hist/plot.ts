@@ -10,6 +10,7 @@ import { escapeXml } from '../../plot/svg.js';
 import { formatTicks, niceTicks } from '../../plot/ticks.js';
 import type { HistFitResult } from './fit.js';
 import { parseHistModel } from './model.js';
+import { FONT, GRID, INK, MUTED } from '../../plot/style.js';
 
 /** Options of {@link plotHistFit}. */
 export interface HistFitPlotOptions {
@@ -23,10 +24,6 @@ export interface HistFitPlotOptions {
   xLabel?: string;
 }
 
-const FONT = 'DejaVu Sans, Verdana, Helvetica, Arial, sans-serif';
-const INK = '#222222';
-const MUTED = '#666666';
-const GRID = '#e6e6e6';
 const DATA = '#111111';
 const TOTAL = '#d7301f';
 /** Component colours (Okabe-Ito, readable by colour-blind readers). */
