@@ -17,7 +17,7 @@ function help(args) {
   return r.stdout.trimEnd();
 }
 
-const commands = ['convert', 'validate', 'inspect', 'diff', 'merge', 'schema', 'formats', 'fit', 'fit mle', 'fit nll', 'fit cls', 'fit limit', 'fit hist'];
+const commands = ['convert', 'validate', 'inspect', 'diff', 'merge', 'schema', 'formats', 'fit', 'fit mle', 'fit nll', 'fit cls', 'fit limit', 'fit hist', 'fit compare'];
 let section = `${START}\n\n<details><summary><code>hist-serial --help</code> and every command's help</summary>\n\n\`\`\`text\n$ hist-serial --help\n${help([])}\n\`\`\`\n`;
 for (const c of commands) section += `\n\`\`\`text\n$ hist-serial ${c} --help\n${help(c.split(' '))}\n\`\`\`\n`;
 section += `\n</details>\n\n${END}`;

@@ -151,6 +151,25 @@ describe('fit results stored with their histogram', () => {
   });
 });
 
+describe('fit compare', () => {
+  it('same file: exit 0; a POI moved by 0.1σ: exit 1 at --sigma 0.05 naming it, exit 0 at --sigma 0.2; --format json', () => {
+    const ws = join(PROJECT_DIR, '../shared/reference/pyhf/examples/workspaces/example_bkgonly.json');
+    expect(run(['fit', ws, '-o', 'a.fit.json'])).toMatchObject({ code: 0 });
+    expect(run(['fit', 'compare', 'a.fit.json', 'a.fit.json'])).toMatchObject({ code: 0 });
+    const doc = JSON.parse(readFileSync(join(dir, 'a.fit.json'), 'utf8')) as { parameters: { name: string; value: number; error: number }[] };
+    const poi = doc.parameters.find((p) => p.name === 'SigXsecOverSM')!;
+    poi.value += 0.1 * poi.error;
+    writeFileSync(join(dir, 'b.fit.json'), JSON.stringify(doc));
+    const strict = run(['fit', 'compare', 'a.fit.json', 'b.fit.json', '--sigma', '0.05', '--no-minimum']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout.toString()).toMatch(/parameter "SigXsecOverSM" value: .* \(0\.100σ apart, tolerance 0\.05σ\)/);
+    expect(run(['fit', 'compare', 'a.fit.json', 'b.fit.json', '--sigma', '0.2', '--no-minimum'])).toMatchObject({ code: 0 });
+    const j = JSON.parse(run(['fit', 'compare', 'a.fit.json', 'b.fit.json', '--format', 'json']).stdout.toString()) as { same: boolean; results: { differences: { path: string }[] }[] };
+    expect(j.same).toBe(false);
+    expect(j.results[0]!.differences.map((d) => d.path)).toContain(`/parameters/${doc.parameters.indexOf(poi)}/value`);
+  });
+});
+
 describe('progress line', () => {
   const ctx = (tty: boolean): CliContext & { err: string[] } => {
     const err: string[] = [];

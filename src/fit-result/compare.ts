@@ -28,6 +28,11 @@ export interface CompareFitResultsOptions {
   rtol?: number;
   /** Absolute tolerance (default 1e-8). */
   atol?: number;
+  /**
+   * Parameter values agree when |a − b| ≤ sigma × the larger of their errors (when both have one),
+   * instead of the rtol/atol rule: how frameworks are compared (default: not used).
+   */
+  sigma?: number;
   /** Compare the minimum of the objective (default true; frameworks that drop different constants differ there). */
   minimum?: boolean;
   /** Out-of-band arrays of `a` and `b`, when their array positions hold keys. */
@@ -74,7 +79,12 @@ export function compareFitResults(a: FitResult, b: FitResult, options: CompareFi
       return;
     }
     const what = `parameter ${JSON.stringify(p.name)}`;
-    num(pointer(path, 'value'), `${what} value`, p.value, other.value);
+    const scale = Math.max(p.error ?? NaN, other.error ?? NaN);
+    if (options.sigma !== undefined && scale > 0) {
+      // in units of the errors: |a − b| ≤ sigma σ
+      const pulls = Math.abs(p.value - other.value) / scale;
+      if (!(pulls <= options.sigma)) out.push({ kind: 'value', path: pointer(path, 'value'), a: p.value, b: other.value, message: `${what} value: ${p.value} vs ${other.value} (${pulls.toPrecision(3)}σ apart, tolerance ${options.sigma}σ)` });
+    } else num(pointer(path, 'value'), `${what} value`, p.value, other.value);
     num(pointer(path, 'error'), `${what} error`, p.error, other.error);
     num(pointer(path, 'minos', 'lower'), `${what} MINOS lower error`, p.minos?.lower, other.minos?.lower);
     num(pointer(path, 'minos', 'upper'), `${what} MINOS upper error`, p.minos?.upper, other.minos?.upper);

@@ -27,6 +27,7 @@ import { createDocument } from '../../model/histogram.js';
 import { MESSAGES } from '../../messages.js';
 import type { CliContext } from '../context.js';
 import { STDIO, checkInput, readInput } from '../stdio.js';
+import { fitCompareCommand } from './fit-compare.js';
 import { num, table } from '../table.js';
 
 /** Output formats of the fit subcommands. */
@@ -399,7 +400,7 @@ function histCommand(ctx: CliContext): Command {
 export const FIT_DEFAULT_SUBCOMMAND = 'mle';
 
 /** The fit subcommands, in the order `fit --help` lists them. */
-export const FIT_SUBCOMMANDS: readonly ((ctx: CliContext) => Command)[] = [mleCommand, clsCommand, limitCommand, nllCommand, histCommand];
+export const FIT_SUBCOMMANDS: readonly ((ctx: CliContext) => Command)[] = [mleCommand, clsCommand, limitCommand, nllCommand, histCommand, fitCompareCommand];
 
 export function fitCommand(ctx: CliContext): Command {
   const fit = new Command('fit').description('Fits: likelihoods of fit models (pyhf workspaces, HS3 documents: maximum-likelihood fits with errors, CLs, upper limits, −2 ln L) and line shapes fitted to histograms (fit hist)');
@@ -411,7 +412,7 @@ export function fitCommand(ctx: CliContext): Command {
   }
   fit.addHelpText(
     'after',
-    '\nExamples:\n  hist-serial fit workspace.json                       # best fit with Hesse errors (fit mle)\n  hist-serial fit model.hs3.json -o result.json --format json\n  hist-serial fit nll workspace.json --params pars.json --format json\n  hist-serial fit cls workspace.json --poi-value 1 --format json\n  hist-serial fit limit workspace.json --format json\n  hist-serial fit hist histos.json:mass --model gauss+expo --svg fit.svg',
+    '\nExamples:\n  hist-serial fit workspace.json                       # best fit with Hesse errors (fit mle)\n  hist-serial fit model.hs3.json -o result.json --format json\n  hist-serial fit nll workspace.json --params pars.json --format json\n  hist-serial fit cls workspace.json --poi-value 1 --format json\n  hist-serial fit limit workspace.json --format json\n  hist-serial fit hist histos.json:mass --model gauss+expo --svg fit.svg\n  hist-serial fit compare ours.json theirs.json --sigma 0.05',
   );
   return fit;
 }
