@@ -569,3 +569,29 @@ export const MESSAGES = {
   hfParameterValue: (name: string, value: unknown) => `Value ${quote(value)} of parameter ${quote(name)} is not a finite number`,
   hfParamsFile: (file: string, why: string) => `Parameter file ${file}: ${why}; expected a JSON object {"name": value, ...} (or {"parameters": {...}})`,
 } as const;
+
+/** Messages of the HS3 evaluator (src/model/hs3/eval). */
+export const HS3_EVAL_MESSAGES = {
+  unknownType: (type: unknown, path: string, supported: readonly string[]) =>
+    `Unsupported distribution type ${JSON.stringify(type)} at ${path}; the evaluator supports ${supported.join(', ')}`,
+  unknownDistribution: (name: string, path: string) => `Unknown distribution "${name}" referenced at ${path}`,
+  unknownParameter: (name: string, path: string, point: string) =>
+    `Parameter "${name}" at ${path} has no value in parameter point "${point}"`,
+  badValue: (value: unknown, path: string) => `Expected a number or a parameter name at ${path}, got ${JSON.stringify(value)}`,
+  missingKey: (key: string, path: string) => `Missing key "${key}" at ${path}`,
+  noDomain: (variable: string, path: string) =>
+    `No axis domain for variable "${variable}" (needed at ${path}); expected it among the axes of an unbinned data set`,
+  cycle: (name: string) => `Distribution "${name}" refers to itself`,
+  coefficientCount: (path: string, summands: number, coefficients: number, extended: boolean) =>
+    `Mixture at ${path} has ${summands} summands and ${coefficients} coefficients; expected ${extended ? summands : `${summands - 1} or ${summands}`}`,
+  mixedObservables: (path: string) => `Mixture summands at ${path} do not share the same observables`,
+  bwAngularMomentum: (l: unknown, path: string) =>
+    `Blatt-Weisskopf factor for l = ${JSON.stringify(l)} at ${path} is not implemented; supported l = 0, 1, 2`,
+  quadrature: (path: string, error: number, value: number) =>
+    `Normalisation integral at ${path} did not converge (estimate ${value}, error ${error})`,
+  unknownLikelihood: (name: string) => `Unknown likelihood "${name}"`,
+  unknownData: (name: string, path: string) => `Unknown data set "${name}" at ${path}`,
+  dataType: (type: unknown, path: string) => `Data set type ${JSON.stringify(type)} at ${path} is not supported by the evaluator; expected unbinned`,
+  missingAxis: (variable: string, path: string) => `Data set at ${path} has no axis "${variable}"`,
+  unknownPoint: (name: string) => `Unknown parameter point "${name}"`,
+} as const;

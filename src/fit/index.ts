@@ -19,3 +19,4 @@ export { MINIMIZE_STATUS, fixParameters, minimize, type MinimizeOptions, type Mi
 export { hessian, hesse, type HessianMatrix, type HessianOptions, type HesseResult } from './hesse.js';
 export * from './infer.js';
 export * from './hist/index.js';
+export * from '../model/hs3/eval/index.js';

@@ -1,0 +1,340 @@
+/**
+ * HS3 distributions as normalised densities over their axis domain (spec 2.1, 2.3).
+ * One-dimensional shapes give `shape(x)` and the closed-form or quadrature integral of it over
+ * `[min, max]`; composites combine normalised densities.
+ */
+import { HistSerialError, pointer } from '../../../errors.js';
+import { HS3_EVAL_MESSAGES as M } from '../../../messages.js';
+import { integrate, QUADRATURE_REL_TOL } from './quadrature.js';
+import { gaussIntegral, generalizedNormalPrimitive, powerExpIntegral } from './special.js';
+
+/** A normalised density over the named observables. */
+export interface EvalDistribution {
+  readonly name: string;
+  readonly type: string;
+  readonly observables: readonly string[];
+  /** Normalised density at `values` (one per observable, in `observables` order); 0 outside the domain. */
+  density(values: readonly number[]): number;
+  /** Integral of the unnormalised shape over the domain (one-dimensional fundamental shapes only). */
+  readonly normalization?: number;
+  /** How the normalisation was obtained. */
+  readonly normalizationMethod?: 'closed-form' | 'quadrature';
+  /** Expected number of events, for extended distributions. */
+  readonly expectedEvents?: number;
+}
+
+export interface BuildContext {
+  /** Value of a parameter by name (throws when absent). */
+  parameter(name: string, path: string): number;
+  /** Axis domain `[min, max]` of an observable (throws when absent). */
+  domain(variable: string, path: string): readonly [number, number];
+  /** Build a referenced distribution by name. */
+  distribution(name: string, path: string): EvalDistribution;
+}
+
+type Json = Record<string, unknown>;
+
+interface Shape1D {
+  shape(x: number): number;
+  /** Closed-form ∫ₐᵇ shape; absent → quadrature. */
+  integral?(a: number, b: number): number;
+}
+
+function value(ctx: BuildContext, d: Json, key: string, path: string, fallback?: number): number {
+  const v = d[key];
+  const at = pointer(path, key);
+  if (v === undefined) {
+    if (fallback !== undefined) return fallback;
+    throw new HistSerialError('SCHEMA', M.missingKey(key, path), { path });
+  }
+  return resolve(ctx, v, at);
+}
+
+function resolve(ctx: BuildContext, v: unknown, at: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return ctx.parameter(v, at);
+  throw new HistSerialError('SCHEMA', M.badValue(v, at), { path: at });
+}
+
+function variable(d: Json, key: string, path: string): string {
+  const v = d[key];
+  if (typeof v !== 'string') throw new HistSerialError('SCHEMA', M.missingKey(key, path), { path: pointer(path, key) });
+  return v;
+}
+
+function list(d: Json, key: string, path: string): unknown[] {
+  const v = d[key];
+  if (!Array.isArray(v)) throw new HistSerialError('SCHEMA', M.missingKey(key, path), { path: pointer(path, key) });
+  return v;
+}
+
+function oneDim(d: Json, type: string, x: string, ctx: BuildContext, path: string, make: (a: number, b: number) => Shape1D): EvalDistribution {
+  const [a, b] = ctx.domain(x, pointer(path, 'x'));
+  const s = make(a, b);
+  let normalization: number;
+  let method: 'closed-form' | 'quadrature';
+  if (s.integral) {
+    normalization = s.integral(a, b);
+    method = 'closed-form';
+  } else {
+    const q = integrate(s.shape, a, b, { relTol: QUADRATURE_REL_TOL });
+    if (!q.converged) throw new HistSerialError('LIMIT_EXCEEDED', M.quadrature(path, q.error, q.value), { path });
+    normalization = q.value;
+    method = 'quadrature';
+  }
+  return {
+    name: String(d.name),
+    type,
+    observables: [x],
+    normalization,
+    normalizationMethod: method,
+    density: (values) => {
+      const v = values[0]!;
+      return v < a || v > b ? 0 : s.shape(v) / normalization;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- fundamental shapes
+
+function gaussian(mu: number, sigma: number): Shape1D {
+  return {
+    shape: (x) => Math.exp(-0.5 * ((x - mu) / sigma) ** 2),
+    integral: (a, b) => sigma * gaussIntegral((a - mu) / sigma, (b - mu) / sigma),
+  };
+}
+
+function exponential(c: number): Shape1D {
+  return {
+    shape: (x) => Math.exp(-c * x),
+    integral: (a, b) => (c === 0 ? b - a : (-Math.exp(-c * a) * Math.expm1(-c * (b - a))) / c),
+  };
+}
+
+function polynomial(coef: readonly number[]): Shape1D {
+  const prim = (x: number) => coef.reduceRight((acc, ci, i) => acc * x + ci / (i + 1), 0) * x;
+  return { shape: (x) => coef.reduceRight((acc, ci) => acc * x + ci, 0), integral: (a, b) => prim(b) - prim(a) };
+}
+
+function chebychev(coef: readonly number[], xmin: number, xmax: number): Shape1D {
+  const all = [1, ...coef];
+  return {
+    shape: (x) => {
+      const z = (2 * (x - xmin)) / (xmax - xmin) - 1;
+      // Clenshaw recurrence for Σ aₙ Tₙ(z).
+      let b1 = 0;
+      let b2 = 0;
+      for (let k = all.length - 1; k >= 1; k--) {
+        const t = 2 * z * b1 - b2 + all[k]!;
+        b2 = b1;
+        b1 = t;
+      }
+      return z * b1 - b2 + all[0]!;
+    },
+    // The domain is always [xmin, xmax] ↔ z ∈ [−1, 1]: ∫Tₙ = 0 (n odd), 2/(1 − n²) (n even).
+    integral: (a, b) => {
+      let s = 0;
+      for (let n = 0; n < all.length; n += 2) s += (all[n]! * 2) / (1 - n * n);
+      return ((b - a) / 2) * s;
+    },
+  };
+}
+
+function crystalBall(m0: number, sL: number, sR: number, aL: number, nL: number, aR: number, nR: number): Shape1D {
+  aL = Math.abs(aL);
+  aR = Math.abs(aR);
+  const AL = (nL / aL) ** nL * Math.exp(-0.5 * aL * aL);
+  const BL = nL / aL - aL;
+  const AR = (nR / aR) ** nR * Math.exp(-0.5 * aR * aR);
+  const BR = nR / aR - aR;
+  const shape = (m: number) => {
+    const tL = (m - m0) / sL;
+    if (tL < -aL) return AL * (BL - tL) ** -nL;
+    if (tL <= 0) return Math.exp(-0.5 * tL * tL);
+    const tR = (m - m0) / sR;
+    if (tR <= aR) return Math.exp(-0.5 * tR * tR);
+    return AR * (BR + tR) ** -nR;
+  };
+  // ∫ (B + u)^(−n) du = (B + u)^(1−n)/(1 − n), or ln(B + u) for n = 1.
+  const tail = (A: number, B: number, n: number, u1: number, u2: number) =>
+    n === 1 ? A * (Math.log(B + u2) - Math.log(B + u1)) : (A * ((B + u2) ** (1 - n) - (B + u1) ** (1 - n))) / (1 - n);
+  const integral = (a: number, b: number) => {
+    let s = 0;
+    const l1 = (a - m0) / sL;
+    const l2 = Math.min((b - m0) / sL, 0);
+    // Left tail in u = −t ∈ (aL, ∞): A (B + u)^(−n).
+    if (l1 < -aL) s += sL * tail(AL, BL, nL, -Math.min(l2, -aL), -l1);
+    if (l2 > -aL && l1 < 0) s += sL * gaussIntegral(Math.max(l1, -aL), l2);
+    const r1 = Math.max((a - m0) / sR, 0);
+    const r2 = (b - m0) / sR;
+    if (r2 > 0 && r1 < aR) s += sR * gaussIntegral(r1, Math.min(r2, aR));
+    if (r2 > aR) s += sR * tail(AR, BR, nR, Math.max(r1, aR), r2);
+    return s;
+  };
+  return { shape, integral };
+}
+
+function argus(m0: number, c: number, p: number): Shape1D {
+  const shape = (m: number) => {
+    const u = 1 - (m / m0) ** 2;
+    return u <= 0 ? 0 : m * u ** p * Math.exp(c * u);
+  };
+  if (!(c < 0) || !(m0 > 0)) return { shape };
+  return {
+    shape,
+    // u = 1 − (m/m₀)², m dm = −m₀²/2 du.
+    integral: (a, b) => {
+      const lo = Math.max(a, 0);
+      const hi = Math.min(b, m0);
+      if (hi <= lo) return 0;
+      const u1 = 1 - (hi / m0) ** 2;
+      const u2 = 1 - (lo / m0) ** 2;
+      return ((m0 * m0) / 2) * powerExpIntegral(u1, u2, p, c);
+    },
+  };
+}
+
+function generalizedNormal(mu: number, alpha: number, beta: number): Shape1D {
+  return {
+    shape: (x) => Math.exp(-((Math.abs(x - mu) / alpha) ** beta)),
+    integral: (a, b) => alpha * (generalizedNormalPrimitive((b - mu) / alpha, beta) - generalizedNormalPrimitive((a - mu) / alpha, beta)),
+  };
+}
+
+function lognormal(mu: number, sigma: number): Shape1D {
+  return {
+    shape: (x) => (x <= 0 ? 0 : Math.exp(-0.5 * ((Math.log(x) - mu) / sigma) ** 2) / x),
+    integral: (a, b) => sigma * gaussIntegral((Math.log(Math.max(a, 0)) - mu) / sigma, (Math.log(b) - mu) / sigma),
+  };
+}
+
+/** n_l²(z) = z^(2l) h_l²(z) with the standard Blatt-Weisskopf h₀ = 1, h₁² = 1/(1+z²), h₂² = 1/(9+3z²+z⁴). */
+function blattWeisskopf2(l: number, z: number): number {
+  const z2 = z * z;
+  if (l === 0) return 1;
+  if (l === 1) return z2 / (1 + z2);
+  return (z2 * z2) / (9 + 3 * z2 + z2 * z2);
+}
+
+interface Channel { gamma: number; m1: number; m2: number; l: number; R: number }
+
+function breitWigner(mass: number, channels: readonly Channel[]): Shape1D {
+  const width = (ch: Channel, m: number) => {
+    const q2 = ((m * m - (ch.m1 + ch.m2) ** 2) * (m * m - (ch.m1 - ch.m2) ** 2)) / (4 * m * m);
+    if (!(q2 > 0)) return 0;
+    const q = Math.sqrt(q2);
+    return ch.gamma * blattWeisskopf2(ch.l, q * ch.R) * ((2 * q) / m);
+  };
+  return {
+    shape: (m) => {
+      let total = 0;
+      for (const ch of channels) total += width(ch, m);
+      const g1 = width(channels[0]!, m);
+      const re = mass * mass - m * m;
+      const im = mass * total;
+      return (m * g1) / (re * re + im * im);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- builders
+
+type Builder = (d: Json, ctx: BuildContext, path: string) => EvalDistribution;
+
+const sided = (ctx: BuildContext, d: Json, key: string, path: string): [number, number] =>
+  d[key] !== undefined
+    ? [value(ctx, d, key, path), value(ctx, d, key, path)]
+    : [value(ctx, d, `${key}_L`, path), value(ctx, d, `${key}_R`, path)];
+
+const gaussianBuilder: Builder = (d, ctx, path) =>
+  oneDim(d, String(d.type), variable(d, 'x', path), ctx, path, () => gaussian(value(ctx, d, 'mean', path), value(ctx, d, 'sigma', path)));
+
+const BUILDERS: Record<string, Builder> = {
+  gaussian_dist: gaussianBuilder,
+  normal_dist: gaussianBuilder,
+  exponential_dist: (d, ctx, path) => oneDim(d, 'exponential_dist', variable(d, 'x', path), ctx, path, () => exponential(value(ctx, d, 'c', path))),
+  uniform_dist: (d, ctx, path) => oneDim(d, 'uniform_dist', variable(d, 'x', path), ctx, path, () => ({ shape: () => 1, integral: (a, b) => b - a })),
+  polynomial_dist: (d, ctx, path) =>
+    oneDim(d, 'polynomial_dist', variable(d, 'x', path), ctx, path, () =>
+      polynomial(list(d, 'coefficients', path).map((c, i) => resolve(ctx, c, pointer(path, 'coefficients', i))))),
+  chebychev_dist: (d, ctx, path) =>
+    oneDim(d, 'chebychev_dist', variable(d, 'x', path), ctx, path, (a, b) =>
+      chebychev(list(d, 'coefficients', path).map((c, i) => resolve(ctx, c, pointer(path, 'coefficients', i))), a, b)),
+  crystalball_dist: (d, ctx, path) =>
+    oneDim(d, 'crystalball_dist', variable(d, 'm', path), ctx, path, () => {
+      const [sL, sR] = sided(ctx, d, 'sigma', path);
+      const [aL, aR] = sided(ctx, d, 'alpha', path);
+      const [nL, nR] = sided(ctx, d, 'n', path);
+      return crystalBall(value(ctx, d, 'm0', path), sL, sR, aL, nL, aR, nR);
+    }),
+  argus_dist: (d, ctx, path) =>
+    oneDim(d, 'argus_dist', variable(d, 'mass', path), ctx, path, () =>
+      argus(value(ctx, d, 'resonance', path), value(ctx, d, 'slope', path), value(ctx, d, 'power', path))),
+  generalized_normal_dist: (d, ctx, path) =>
+    oneDim(d, 'generalized_normal_dist', variable(d, 'x', path), ctx, path, () =>
+      generalizedNormal(value(ctx, d, 'mean', path), value(ctx, d, 'alpha', path), value(ctx, d, 'beta', path))),
+  lognormal_dist: (d, ctx, path) =>
+    oneDim(d, 'lognormal_dist', variable(d, 'x', path), ctx, path, () => lognormal(value(ctx, d, 'mu', path), value(ctx, d, 'sigma', path))),
+  relativistic_breit_wigner_dist: (d, ctx, path) =>
+    oneDim(d, 'relativistic_breit_wigner_dist', variable(d, 'x', path), ctx, path, () => {
+      const channels = list(d, 'channels', path).map((c, i): Channel => {
+        const at = pointer(path, 'channels', i);
+        const ch = c as Json;
+        const l = ch.l ?? 0;
+        if (l !== 0 && l !== 1 && l !== 2) throw new HistSerialError('UNSUPPORTED_OPERATION', M.bwAngularMomentum(l, pointer(at, 'l')), { path: pointer(at, 'l') });
+        return { gamma: value(ctx, ch, 'Gamma', at), m1: value(ctx, ch, 'm1', at, 0), m2: value(ctx, ch, 'm2', at, 0), l, R: value(ctx, ch, 'R', at, 3) };
+      });
+      return breitWigner(value(ctx, d, 'mass', path), channels);
+    }),
+  mixture_dist: (d, ctx, path) => {
+    const summands = list(d, 'summands', path).map((s, i) => ctx.distribution(String(s), pointer(path, 'summands', i)));
+    const raw = list(d, 'coefficients', path).map((c, i) => resolve(ctx, c, pointer(path, 'coefficients', i)));
+    const extended = d.extended === true;
+    const n = summands.length;
+    if (extended ? raw.length !== n : raw.length !== n && raw.length !== n - 1) {
+      throw new HistSerialError('SCHEMA', M.coefficientCount(path, n, raw.length, extended), { path: pointer(path, 'coefficients') });
+    }
+    const observables = summands[0]?.observables ?? [];
+    if (summands.some((s) => s.observables.join('\u0000') !== observables.join('\u0000'))) {
+      throw new HistSerialError('SCHEMA', M.mixedObservables(path), { path: pointer(path, 'summands') });
+    }
+    let fractions = raw;
+    let expectedEvents: number | undefined;
+    if (extended) {
+      expectedEvents = raw.reduce((s, c) => s + c, 0);
+      fractions = raw.map((c) => c / expectedEvents!);
+    } else if (raw.length === n - 1) {
+      fractions = [...raw, 1 - raw.reduce((s, c) => s + c, 0)];
+    }
+    return {
+      name: String(d.name),
+      type: 'mixture_dist',
+      observables,
+      ...(expectedEvents === undefined ? {} : { expectedEvents }),
+      density: (values) => summands.reduce((s, dist, i) => s + fractions[i]! * dist.density(values), 0),
+    };
+  },
+  product_dist: (d, ctx, path) => {
+    const factors = list(d, 'factors', path).map((s, i) => ctx.distribution(String(s), pointer(path, 'factors', i)));
+    const observables = [...new Set(factors.flatMap((f) => f.observables))];
+    const index = factors.map((f) => f.observables.map((o) => observables.indexOf(o)));
+    return {
+      name: String(d.name),
+      type: 'product_dist',
+      observables,
+      density: (values) => factors.reduce((p, f, i) => p * f.density(index[i]!.map((j) => values[j]!)), 1),
+    };
+  },
+};
+
+/** Distribution types the evaluator supports. */
+export const SUPPORTED_TYPES: readonly string[] = Object.keys(BUILDERS);
+
+/** Build one distribution object of the document (at JSON pointer `path`). */
+export function buildDistribution(d: Json, ctx: BuildContext, path: string): EvalDistribution {
+  const builder = typeof d.type === 'string' && Object.hasOwn(BUILDERS, d.type) ? BUILDERS[d.type] : undefined;
+  if (!builder) {
+    throw new HistSerialError('UNSUPPORTED_OPERATION', M.unknownType(d.type, pointer(path, 'type'), SUPPORTED_TYPES), { path: pointer(path, 'type') });
+  }
+  return builder(d, ctx, path);
+}
