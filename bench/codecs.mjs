@@ -15,7 +15,6 @@
 import { mkdirSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  RESULTS_DIR,
   childMain,
   cliArgs,
   environment,
@@ -23,9 +22,11 @@ import {
   log,
   makeWeightedHistogram,
   mbps,
+  ownOption,
   payloadBytes,
   rawFsBaseline,
   report,
+  RESULTS_DIR,
   round,
   runCase,
   time,
@@ -34,12 +35,6 @@ import {
 
 const lib = await loadLibrary();
 const SEED = 7;
-
-/** This script's own options on top of lib.mjs's: --format ID (child), --formats A,B (parent). */
-function ownOption(name) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 /** Formats measured: id → output extension and codec options. Codecs not registered are skipped. */
 const FORMATS = {

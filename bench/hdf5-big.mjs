@@ -21,7 +21,7 @@ import { mkdirSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DIST_DIR, RESULTS_DIR, childMain, cliArgs, environment, gc, loadLibrary, log, mbps, report, round, runCase, writeResults } from './lib.mjs';
+import { childMain, cliArgs, DIST_DIR, environment, gc, loadLibrary, log, mbps, ownOption, report, RESULTS_DIR, round, runCase, writeResults } from './lib.mjs';
 
 const lib = await loadLibrary();
 const hdf5 = await import(pathToFileURL(join(DIST_DIR, 'codecs/hdf5.js')).href);
@@ -34,11 +34,6 @@ const VARIANTS = {
   'over-2gib': { label: '3e8 f8 (2.4 GB) in one dataset: contiguous and gzip 1, direct paths', bins: 3e8, diskGB: 5, memGB: 8 },
   'over-2gib-library': { label: '3e8 f8 (2.4 GB) through h5wasm alone: 256 MiB slabs', bins: 3e8, diskGB: 5, memGB: 8 },
 };
-
-function ownOption(name) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 const dirOf = (args) => args.dir ?? join(RESULTS_DIR, 'hdf5-big.tmp');
 

@@ -25,10 +25,9 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  DIST_DIR,
-  RESULTS_DIR,
   childMain,
   cliArgs,
+  DIST_DIR,
   environment,
   gc,
   loadLibrary,
@@ -36,8 +35,10 @@ import {
   makeWeightedHistogram,
   mbps,
   median,
+  ownOption,
   payloadBytes,
   report,
+  RESULTS_DIR,
   round,
   runCase,
   writeResults,
@@ -86,11 +87,6 @@ t0 = time.perf_counter(); back = read(); times["read"] = (time.perf_counter() - 
 assert all((b == a).all() for a, b in zip(arrays.values(), back))
 print(json.dumps({**times, "h5py": h5py.version.version, "hdf5": h5py.version.hdf5_version}))
 `;
-
-function ownOption(name) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 function hasH5py() {
   return spawnSync(PYTHON, ['-c', 'import h5py'], { encoding: 'utf8' }).status === 0;

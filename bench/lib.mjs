@@ -48,6 +48,12 @@ const lib = await loadLibrary();
  * Command line
  * ---------------------------------------------------------------------------------------------- */
 
+/** The value after `--NAME` on the command line (a script's own option, beyond {@link cliArgs}), or undefined. */
+export function ownOption(name) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
 /**
  * Options every bench understands. Unknown options are ignored, so `bench/run.mjs` can pass the same
  * arguments to every script.

@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { RESULTS_DIR, ROOT, childMain, cliArgs, environment, loadLibrary, log, makeWeightedHistogram, mbps, payloadBytes, rawFsBaseline, report, round, runCase, time, writeResults } from './lib.mjs';
+import { childMain, cliArgs, environment, loadLibrary, log, makeWeightedHistogram, mbps, ownOption, payloadBytes, rawFsBaseline, report, RESULTS_DIR, ROOT, round, runCase, time, writeResults } from './lib.mjs';
 
 const lib = await loadLibrary();
 const SCRIPT = 'root.mjs';
@@ -28,11 +28,6 @@ const VARIANTS = {
   zlib: { label: 'zlib level 1 (default)', options: {}, uproot: 'ZLIB(1)' },
   none: { label: 'uncompressed', options: { rootCompression: 'none' }, uproot: 'None' },
 };
-
-function ownOption(name) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 const UPROOT_SCRIPT = String.raw`
 import json, os, sys, time

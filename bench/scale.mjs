@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RESULTS_DIR, childMain, cliArgs, environment, loadLibrary, log, makeWeightedHistogram, mbps, report, round, runCase, writeResults } from './lib.mjs';
+import { childMain, cliArgs, environment, loadLibrary, log, makeWeightedHistogram, mbps, ownOption, report, RESULTS_DIR, round, runCase, writeResults } from './lib.mjs';
 
 const lib = await loadLibrary();
 const SCRIPT = 'scale.mjs';
@@ -25,11 +25,6 @@ const DIR = join(RESULTS_DIR, 'scale.tmp');
 /** The binary formats converted pairwise (id → extension), and the ones expected to refuse. */
 const BINARY = { hsb: '.hsb', hsj: '.hsj', zip: '.zip', h5: '.h5', bson: '.bson' };
 const REFUSING = { root: '.root' };
-
-function ownOption(name) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 const fileOf = (id, ext) => join(DIR, `scale-${id}${ext}`);
 

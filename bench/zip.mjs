@@ -14,7 +14,6 @@ import { randomFillSync } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  RESULTS_DIR,
   childMain,
   cliArgs,
   environment,
@@ -24,9 +23,11 @@ import {
   makeWeightedHistogram,
   mbps,
   median,
+  ownOption,
   payloadBytes,
   rawFsBaseline,
   report,
+  RESULTS_DIR,
   round,
   runCase,
   time,
@@ -44,12 +45,6 @@ const VARIANTS = {
   deflate6: { label: 'DEFLATE level 6 (default)', options: { zipCompression: 'deflate' } },
   deflate1: { label: 'DEFLATE level 1', options: { zipCompression: 'deflate', zipLevel: 1 } },
 };
-
-/** This script's own options on top of lib.mjs's. */
-function ownOption(name) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 /** Size, runs, variant and scratch files of one child. */
 function setup(args) {

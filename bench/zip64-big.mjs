@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readSync, closeSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import { RESULTS_DIR, childMain, cliArgs, environment, loadLibrary, log, mbps, report, round, runCase, writeResults } from './lib.mjs';
+import { childMain, cliArgs, environment, loadLibrary, log, mbps, ownOption, report, RESULTS_DIR, round, runCase, writeResults } from './lib.mjs';
 
 const lib = await loadLibrary();
 const SCRIPT = 'zip64-big.mjs';
@@ -35,11 +35,6 @@ const VARIANTS = {
   'two-members': { label: 'weighted, 2 arrays of 2.05 GiB, STORE', storage: 'weighted', options: {}, expect: { endRecords: true, zip64Entries: 1 } },
   deflate: { label: 'double, 1 array of 4.1 GiB, DEFLATE level 1', storage: 'double', options: { zipCompression: 'deflate', zipLevel: 1 }, expect: { endRecords: false, zip64Entries: 1 } },
 };
-
-function ownOption(name) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 const dirOf = (args) => args.dir ?? join(RESULTS_DIR, 'zip64-big.tmp');
 
