@@ -4,6 +4,7 @@
  * @module
  */
 import type { Issue } from './errors.js';
+import { isFitResultDocument } from './fit-result/check.js';
 import { isSingleHistogram } from './model/from-uhi.js';
 import { checkHS3 } from './model/hs3/check.js';
 import { checkPyhf } from './model/pyhf/check.js';
@@ -32,15 +33,6 @@ export function isModelFormat(name: string | undefined): name is ModelFormat {
   return MODEL_FORMATS.some((f) => f.name === name);
 }
 
-/** Detectors supplied by modules that recognise more kinds. */
-export interface DetectKindHooks {
-  /**
-   * INTEGRATION HOOK (issue 6, part 4): `isFitResultDocument` from `src/fit-result/`, passed by the
-   * callers (`decodeWith` in `src/document.ts`) once it exists. Without it no document is a fit result.
-   */
-  isFitResult?: (json: Record<string, unknown>) => boolean;
-}
-
 const HS3_SECTIONS = ['distributions', 'functions', 'data', 'likelihoods', 'domains', 'parameter_points', 'analyses'];
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -48,6 +40,7 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 /**
  * The kind of a parsed JSON document, or undefined when it is none of them. Keys decide, not
  * validity, so a broken document of a kind is still recognised and gets that kind's error messages:
+ * - fit result: `fit_result_schema` at the top, or a map of such (`isFitResultDocument`);
  * - pyhf: an array `channels` beside `observations`, `measurements` or `version`;
  * - HS3: `metadata.hs3_version`, or any HS3 top-level section (`distributions`, `likelihoods`, …) that
  *   is an array — a UHI file maps names to histogram objects, never to arrays;
@@ -58,9 +51,9 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * detectKind({ metadata: { hs3_version: '0.2' } }); // 'hs3'
  * ```
  */
-export function detectKind(json: unknown, hooks: DetectKindHooks = {}): DocumentKind | undefined {
+export function detectKind(json: unknown): DocumentKind | undefined {
   if (!isObject(json)) return undefined;
-  if (hooks.isFitResult?.(json)) return 'fit-result';
+  if (isFitResultDocument(json)) return 'fit-result';
   if (isSingleHistogram(json)) return 'histograms';
   if (Array.isArray(json.channels) && (Array.isArray(json.observations) || Array.isArray(json.measurements) || 'version' in json)) return 'pyhf';
   if ((isObject(json.metadata) && 'hs3_version' in json.metadata) || HS3_SECTIONS.some((k) => Array.isArray(json[k]))) return 'hs3';

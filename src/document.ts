@@ -7,7 +7,7 @@ import type { Bytes, Codec, CodecEntry, DecodeContext, EncodedFile, EncodeOption
 import { SNIFF_BYTES } from './codecs/codec.js';
 import { createDefaultRegistry, type CodecRegistry } from './codecs/registry.js';
 import { checkFitModel, detectKind, type DocumentKind } from './document-kind.js';
-import { checkFitResult, isFitResultDocument } from './fit-result/check.js';
+import { checkFitResult } from './fit-result/check.js';
 import { checkDocumentFitResults } from './fit-result/document.js';
 import { checkHS3 } from './model/hs3/check.js';
 import { HistSerialError, ValidationError, issue, type Issue } from './errors.js';
@@ -133,7 +133,7 @@ export async function decodeWith(
   }
   // Fit models (HS3, pyhf) and fit results are JSON documents too, recognised by content (src/document-kind.ts).
   if (entry.name === 'uhi-json') {
-    const kind = detectKind(raw.json, { isFitResult: isFitResultDocument });
+    const kind = detectKind(raw.json);
     if (kind === 'hs3' || kind === 'pyhf') return { format: kind, kind, issues: checkFitModel(kind, raw.json), model: raw.json };
     if (kind === 'fit-result') return { format: kind, kind, issues: checkFitResult(raw.json), model: raw.json };
   }

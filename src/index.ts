@@ -72,7 +72,6 @@ export {
   isModelFormat,
   MODEL_FORMATS,
   type DocumentKind,
-  type DetectKindHooks,
   type ModelFormat,
 } from './document-kind.js';
 export { HS3_VERSION } from './model/hs3/catalog.js';
