@@ -6,7 +6,8 @@
  * @module
  */
 import { readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { tempPrefixFor } from '../io/atomic.js';
 import type { CliContext } from './context.js';
 
 /** A running progress display. */
@@ -23,7 +24,7 @@ const TICK_MS = 150;
 
 /** Size of the temporary file being written for `target` (`.NAME.PID.RANDOM.tmp`), or of target itself. */
 function writtenBytes(target: string): number {
-  const prefix = `.${basename(target)}.${process.pid}.`;
+  const prefix = tempPrefixFor(target);
   try {
     const tmp = readdirSync(dirname(target)).find((f) => f.startsWith(prefix) && f.endsWith('.tmp'));
     return tmp ? statSync(join(dirname(target), tmp)).size : 0;

@@ -8,9 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+/** How the temporary files of this process for `target` begin (`.NAME.PID.`); they end in `.tmp`. */
+export function tempPrefixFor(target: string): string {
+  return `.${basename(target)}.${process.pid}.`;
+}
+
 /** Temporary name used while writing `target` (same folder, so rename is atomic). */
 export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(target), `${tempPrefixFor(target)}${randomBytes(4).toString('hex')}.tmp`);
 }
 
 /**
