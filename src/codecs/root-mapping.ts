@@ -203,13 +203,9 @@ export function rootToHistogram(r: RootHist): Histogram {
       ? { type: 'int', layout: 'dense', arrays: { values: arr(int[0], take(r.cells, int[1])) } }
       : { type: 'double', layout: 'dense', arrays: { values: arr('f8', take(r.cells)) } };
   }
-  const info: Metadata = { class: r.className, ...scalarStats(r.stats), fOption: r.option, ...scalarAttributes(r.attributes), contents_crc32: contentsFingerprint(storage.arrays) };
+  const info: Metadata = { class: r.className, ...r.stats, fOption: r.option, ...scalarAttributes(r.attributes), contents_crc32: contentsFingerprint(storage.arrays) };
   if (r.profile) Object.assign(info, { fErrorMode: r.profile.errorMode, [r.axes.length === 1 ? 'fYmin' : 'fZmin']: r.profile.min, [r.axes.length === 1 ? 'fYmax' : 'fZmax']: r.profile.max });
   return { axes, storage, metadata: r.title ? { name: r.name, label: r.title } : { name: r.name }, writer_info: { [ROOT_WRITER_KEY]: info } };
-}
-
-function scalarStats(stats: RootStats): Metadata {
-  return { ...stats };
 }
 
 /**

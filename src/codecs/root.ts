@@ -6,12 +6,11 @@
  * @module
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync, writeSync, fsyncSync } from 'node:fs';
-import { HistSerialError, LimitError } from '../errors.js';
+import { HistSerialError, LimitError, ValidationError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
 import { fromUHI } from '../model/from-uhi.js';
 import type { HistDocument, Histogram } from '../model/histogram.js';
 import { toUHI } from '../model/to-uhi.js';
-import { ValidationError } from '../errors.js';
 import type { RawDocument } from '../raw.js';
 import type { Codec, DecodeContext, EncodeContext } from './codec.js';
 import { readRootHistograms } from './root-file-read.js';
