@@ -164,6 +164,12 @@ describe('fit compare', () => {
     expect(strict.code).toBe(1);
     expect(strict.stdout.toString()).toMatch(/parameter "SigXsecOverSM" value: .* \(0\.100σ apart, tolerance 0\.05σ\)/);
     expect(run(['fit', 'compare', 'a.fit.json', 'b.fit.json', '--sigma', '0.2', '--no-minimum'])).toMatchObject({ code: 0 });
+    // a bad option value is a usage error (exit 2) naming the option, not an internal error
+    for (const args of [['fit', 'compare', 'a.fit.json', 'b.fit.json', '--sigma', '-1'], ['diff', 'a.fit.json', 'b.fit.json', '--rtol', 'x']]) {
+      const bad = run(args);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.stderr).toMatch(/option '--(sigma|rtol) <[sx]>' argument '(-1|x)' is invalid\. expected a number ≥ 0/);
+    }
     const j = JSON.parse(run(['fit', 'compare', 'a.fit.json', 'b.fit.json', '--format', 'json']).stdout.toString()) as { same: boolean; results: { differences: { path: string }[] }[] };
     expect(j.same).toBe(false);
     expect(j.results[0]!.differences.map((d) => d.path)).toContain(`/parameters/${doc.parameters.indexOf(poi)}/value`);

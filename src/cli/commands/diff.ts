@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { readInput } from '../stdio.js';
 import { compareDocuments, type Difference } from '../../model/compare.js';
+import { nonNegativeNumber } from '../arguments.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { num } from '../table.js';
@@ -21,12 +22,6 @@ interface DiffCliOptions {
   quiet?: boolean;
 }
 
-const number = (v: string): number => {
-  const x = Number(v);
-  if (!Number.isFinite(x) || x < 0) throw new Error(`expected a number ≥ 0, got ${JSON.stringify(v)}`);
-  return x;
-};
-
 function render(d: Difference): string[] {
   const lines = [`  ${d.histogram}: ${d.message}${d.maxAbsDiff !== undefined ? ` (max |a-b| ${num(d.maxAbsDiff)})` : ''}`];
   // bin values in full (shortest round-trip form): rounding would hide the difference
@@ -40,8 +35,8 @@ export function diffCommand(ctx: CliContext): Command {
     .description('Compare two files (any formats): histograms, axes, storage, metadata, bin contents; exit 0 same, 1 different')
     .argument('<a>', 'first file (FILE, file.h5:/group, file.root:dir; - for stdin)')
     .argument('<b>', 'second file')
-    .option('--rtol <x>', 'relative tolerance: |a-b| <= atol + rtol*|b|', number, 0)
-    .option('--atol <x>', 'absolute tolerance', number, 0)
+    .option('--rtol <x>', 'relative tolerance: |a-b| <= atol + rtol*|b|', nonNegativeNumber, 0)
+    .option('--atol <x>', 'absolute tolerance', nonNegativeNumber, 0)
     .option('--max-bins <n>', 'differing bins printed per array', (v) => Number.parseInt(v, 10), 10)
     .option('--no-metadata', 'ignore metadata')
     .option('--writer-info', 'compare writer_info too (ignored by default: every writer stamps its own)')

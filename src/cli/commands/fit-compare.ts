@@ -9,14 +9,9 @@ import { Command } from 'commander';
 import { compareFitResults, type FitResultDifference } from '../../fit-result/compare.js';
 import type { FitResult } from '../../fit-result/types.js';
 import { readFitResults } from '../../io/fit-results.js';
+import { nonNegativeNumber } from '../arguments.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-
-const nonNegative = (v: string): number => {
-  const x = Number(v);
-  if (!Number.isFinite(x) || x < 0) throw new Error(`expected a number ≥ 0, got ${JSON.stringify(v)}`);
-  return x;
-};
 
 /** The pairs to compare: results of the same name; or the only result of each file. */
 function pairs(a: Record<string, FitResult>, b: Record<string, FitResult>): { name: string; a?: FitResult; b?: FitResult }[] {
@@ -31,9 +26,9 @@ export function fitCompareCommand(ctx: CliContext): Command {
     .description('Compare two fit-result files (any framework, converted to the fit-result schema): values in units of their errors, errors, correlations, minimum; exit 0 same, 1 different')
     .argument('<a>', 'fit-result file (.json, or .hsb/.hsj holding fit results)')
     .argument('<b>', 'the other one')
-    .option('--sigma <s>', 'parameter values agree within S times the larger of their errors', nonNegative)
-    .option('--rtol <x>', 'relative tolerance for everything else: |a-b| <= atol + rtol*|b|', nonNegative, 1e-5)
-    .option('--atol <x>', 'absolute tolerance', nonNegative, 1e-8)
+    .option('--sigma <s>', 'parameter values agree within S times the larger of their errors', nonNegativeNumber)
+    .option('--rtol <x>', 'relative tolerance for everything else: |a-b| <= atol + rtol*|b|', nonNegativeNumber, 1e-5)
+    .option('--atol <x>', 'absolute tolerance', nonNegativeNumber, 1e-8)
     .option('--no-minimum', 'do not compare the minimum of −2 ln L (frameworks drop different constants)')
     .option('--format <format>', 'text or json', 'text')
     .addHelpText('after', '\nExamples:\n  hist-serial fit compare ours.json roofit.json --sigma 0.05\n  hist-serial fit compare reference.hsb rerun.json --rtol 1e-3 --format json')
