@@ -164,6 +164,9 @@ describe('fit compare', () => {
     expect(strict.code).toBe(1);
     expect(strict.stdout.toString()).toMatch(/parameter "SigXsecOverSM" value: .* \(0\.100σ apart, tolerance 0\.05σ\)/);
     expect(run(['fit', 'compare', 'a.fit.json', 'b.fit.json', '--sigma', '0.2', '--no-minimum'])).toMatchObject({ code: 0 });
+    const cl = run(['fit', 'limit', ws, '--cl', '2']);
+    expect(cl.code).toBe(2);
+    expect(cl.stderr).toBe('error [INVALID_ARGUMENT]: Invalid option --cl = 2; expected a confidence level between 0 and 1\n');
     // a bad option value is a usage error (exit 2) naming the option, not an internal error
     for (const args of [['fit', 'compare', 'a.fit.json', 'b.fit.json', '--sigma', '-1'], ['diff', 'a.fit.json', 'b.fit.json', '--rtol', 'x']]) {
       const bad = run(args);

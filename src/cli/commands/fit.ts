@@ -239,7 +239,7 @@ function limitCommand(ctx: CliContext): Command {
     .addOption(formatOption())
     .addHelpText('after', '\nExamples:\n  hist-serial fit limit workspace.json\n  hist-serial fit limit model.hs3.json --cl 0.9 --format json')
     .action(async (file: string, opts: LimitCliOptions) => {
-      if (!(opts.cl > 0 && opts.cl < 1)) throw new InvalidArgumentError(`--cl must be between 0 and 1, got ${opts.cl}`);
+      if (!(opts.cl > 0 && opts.cl < 1)) throw new HistSerialError('INVALID_ARGUMENT', MESSAGES.invalidOption('--cl', opts.cl, 'a confidence level between 0 and 1'));
       const model = await readModel(file, ctx, opts.measurement);
       const r = upperLimit(model, { cl: opts.cl });
       if (opts.format === 'json') {
