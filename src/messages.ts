@@ -234,6 +234,19 @@ export const MESSAGES = {
     `the Hessian at the minimum is not positive definite (made so to invert it, as MINUIT does)${names.length ? `; poorly constrained: ${list(names)}` : ''}: the errors are unreliable`,
   fitHistChoose: (file: string, names: readonly string[]) =>
     `${file} holds ${names.length} histograms (${list(names.slice(0, 10).map((n) => quote(n)))}${names.length > 10 ? ', ...' : ''}); name the one to fit as FILE:NAME`,
+  fitHistResolutionFactor: (term: string, expression: string) =>
+    `Term ${quote(term)} in model ${quote(expression)} multiplies by something other than a Gaussian resolution; expected SHAPE*gauss, e.g. bwint*gauss`,
+  fitHistNoResolution: (term: string, expression: string, allowed: readonly string[]) =>
+    `Term ${quote(term)} in model ${quote(expression)} cannot take a Gaussian resolution; expected one of ${list(allowed)} before "*gauss"`,
+  fitHistConstraintValue: (setting: string) => `Constraint ${quote(setting)} is not NAME=MEAN,SIGMA with finite numbers and SIGMA > 0`,
+  fitHistConstraintWidth: (name: string, mean: number, sigma: number) =>
+    `Constraint on ${quote(name)} has mean ${quote(mean)} and width ${quote(sigma)}; expected a finite mean and a finite width > 0`,
+  // canonical line shapes (src/fit/lineshapes.ts)
+  lineshapeOrbital: (l: number) => `Orbital angular momentum l = ${quote(l)} has no Blatt-Weisskopf factor here; expected 0, 1 or 2`,
+  lineshapeRadius: (R: number) => `Blatt-Weisskopf radius R = ${quote(R)}; expected a finite R > 0`,
+  lineshapeBelowThreshold: (M: number, m1: number, m2: number) =>
+    `Pole mass M = ${quote(M)} is not above the threshold m1 + m2 = ${quote(m1 + m2)}; a mass-dependent width needs the break-up momentum at M to be positive`,
+  lineshapeSmearWidth: (sigma: number) => `Gaussian smearing width ${quote(sigma)}; expected a finite sigma >= 0 (and a positive step and width)`,
   // ROOT files (writing); `path` is a JSON pointer made of the histogram's key path, e.g. /dir~1h/cells
   rootWriteTooLarge: (path: string, bytes: number, limit: number) =>
     `Histogram at ${path} would be a ${bytes}-byte object in a ROOT file; ROOT cannot store an object that large (at most ${limit} bytes per object, its byte counts have 30 bits). Write a .hsb or .h5 file instead, or split the histogram`,
@@ -564,6 +577,12 @@ export const MESSAGES = {
   hfNotModelFile: (kind: string) =>
     `The file holds ${({ histograms: 'histograms', 'fit-result': 'a fit result' } as Record<string, string>)[kind] ?? `a ${kind} document`}, not a fit model; expected a pyhf workspace or an HS3 document`,
   hfNotModel: (kind: string) => `Expected a pyhf workspace or an HS3 document, found ${kind === 'unknown' ? 'neither' : `a ${kind} document`}`,
+  fitNeedsAsimov: (likelihood: string, hasPoi: boolean) =>
+    hasPoi
+      ? `CLs and limits need Asimov data; likelihood "${likelihood}" cannot make them (supported: HistFactory models, and HS3 likelihoods of binned or extended unbinned data)`
+      : `CLs and limits need a parameter of interest; the analysis of likelihood "${likelihood}" names none (parameters_of_interest)`,
+  fitScanParameter: (name: string | undefined, known: readonly string[]) =>
+    name === undefined ? `The model has no parameter of interest; name the scanned parameter with --parameter (one of ${known.join(', ')})` : `Unknown parameter "${name}"; the model has ${known.join(', ')}`,
   hfUnknownParameter: (name: string, known: readonly string[]) =>
     `${quote(name)} names no parameter of the model; it has ${list(known.slice(0, 10).map((k) => quote(k)))}${known.length > 10 ? `, ... (${known.length})` : ''}`,
   hfParameterValue: (name: string, value: unknown) => `Value ${quote(value)} of parameter ${quote(name)} is not a finite number`,
@@ -572,6 +591,28 @@ export const MESSAGES = {
 
 /** Messages of the HS3 evaluator (src/model/hs3/eval). */
 export const HS3_EVAL_MESSAGES = {
+  badNormalization: (path: string, value: number) =>
+    `The distribution at ${path} integrates to ${value} over its domain; it cannot be normalised (check its parameters and the axis domain)`,
+  badParameterValue: (key: string, value: number, path: string, expected: string) => `"${key}" at ${path} is ${value}; expected ${expected}`,
+  mvnShape: (path: string, k: number) => `multivariate_normal_dist at ${path}: "mean" must have ${k} entries and "covariances" be ${k}×${k}, as "x"`,
+  mvnNotPositive: (path: string) => `multivariate_normal_dist at ${path}: the covariance matrix is not positive definite`,
+  observableFunction: (name: string, path: string) =>
+    `"${name}" at ${path} is an observable (an axis of a data set); functions of observables are supported only as generic_dist expressions`,
+  binnedDistribution: (type: string, path: string) =>
+    `Binned data at ${path} need a one-dimensional distribution with bin integrals (fundamental shapes, mixtures of them, rate_extended_dist, bincounts_extended_dist); got ${type}`,
+  binnedAxes: (path: string) => `Binned data at ${path}: one axis with "nbins" (and min/max) or "edges" is supported, and "contents" must have one value per bin`,
+  inlineData: (path: string, value: unknown) => `Inline data at ${path} must be a number (one observation of a one-dimensional distribution), got ${JSON.stringify(value)}`,
+  histfactoryMixed: (path: string) =>
+    `histfactory_dist at ${path} is in a likelihood with other kinds of distributions; HistFactory likelihoods are fitted on their own (every distribution a histfactory_dist)`,
+  unknownAnalysis: (name: string) => `Unknown analysis "${name}"`,
+  noLikelihood: () => 'The HS3 document has no likelihoods: there is nothing to evaluate or fit (its distributions can still be evaluated with createHs3Evaluator)',
+  asimovAux: (type: string, path: string) => `Asimov data for the inline observation of ${path} (a ${type}) are not defined; supported for gaussian_dist, normal_dist and poisson_dist constraint terms`,
+  genericObservables: (path: string, observables: readonly string[]) =>
+    `generic_dist expression at ${path} must depend on exactly one observable (an axis of a data set); it depends on ${observables.length ? observables.map((o) => `"${o}"`).join(', ') : 'none'}`,
+  entryShape: (path: string, naxes: number) => `Unbinned entry at ${path} must be an array of ${naxes} numbers (one per axis)`,
+  weightsShape: (path: string, n: number) => `"weights" at ${path} must be an array of ${n} numbers (one per entry)`,
+  unknownFunctionType: (type: unknown, path: string) =>
+    `Unsupported function type ${JSON.stringify(type)} at ${path}; the evaluator supports sum, product, polynomial, generic_function`,
   unknownType: (type: unknown, path: string, supported: readonly string[]) =>
     `Unsupported distribution type ${JSON.stringify(type)} at ${path}; the evaluator supports ${supported.join(', ')}`,
   unknownDistribution: (name: string, path: string) => `Unknown distribution "${name}" referenced at ${path}`,
@@ -594,4 +635,21 @@ export const HS3_EVAL_MESSAGES = {
   dataType: (type: unknown, path: string) => `Data set type ${JSON.stringify(type)} at ${path} is not supported by the evaluator; expected unbinned`,
   missingAxis: (variable: string, path: string) => `Data set at ${path} has no axis "${variable}"`,
   unknownPoint: (name: string) => `Unknown parameter point "${name}"`,
+  // generic expressions (src/model/hs3/eval/expression.ts); positions are 0-based character indices
+  exprSyntax: (source: string, path: string, index: number, problem: string) =>
+    `Invalid expression ${quote(source)} at ${path}: ${problem} at character ${index} (${index >= source.length ? 'end of the expression' : `near ${quote(source.slice(index, index + 12))}`}); expected an HS3 generic expression`,
+  exprFunctionSpace: (source: string, path: string, name: string, index: number) =>
+    `Invalid expression ${quote(source)} at ${path}: space between the function name "${name}" and "(" at character ${index}; HS3 requires the "(" right after the name (${name}(...))`,
+  exprUnknownFunction: (source: string, path: string, name: string, index: number, supported: readonly string[]) =>
+    `Unknown function "${name}" at character ${index} of expression ${quote(source)} at ${path}; HS3 generic expressions have ${list(supported)}`,
+  exprArity: (source: string, path: string, name: string, index: number, expected: number, got: number) =>
+    `Function "${name}" at character ${index} of expression ${quote(source)} at ${path} has ${got} argument${got === 1 ? '' : 's'}; expected ${expected}`,
+  exprUnsupported: (source: string, path: string, what: string, index?: number) =>
+    `${what}${index === undefined ? '' : ` at character ${index}`} in expression ${quote(source)} at ${path} is not part of HS3 generic expressions; expected numbers, symbols, + - * / ^, comparisons, ! && ||, ?: and the spec's functions`,
+  exprTooLong: (path: string, length: number, max: number) => `Expression at ${path} is ${length} characters long; the limit is ${max}`,
+  exprTooDeep: (source: string, path: string, max: number, index?: number) =>
+    `Expression ${quote(source)} at ${path} nests deeper than ${max} levels${index === undefined ? '' : ` (at character ${index})`}`,
+  exprNotString: (value: unknown, path: string) => `Expected an expression string at ${path}, got ${quote(value)}`,
+  exprValueCount: (source: string, path: string, symbols: readonly string[], got: number) =>
+    `Expression ${quote(source)} at ${path} needs ${symbols.length} values (${list(symbols)}), got ${got}`,
 } as const;

@@ -1,7 +1,10 @@
 /**
  * Histogram fits (src/fit/hist/): line shapes against independent numerical integration and
  * scipy's values, the Poisson and χ² objectives and their gradients, a 1e5-event fit, 200+ toys for
- * the pulls, fit results, the SVG, and `fit hist` run as a built process.
+ * the pulls, fit results, the SVG, and `fit hist` run as a built process; then the Voigt profile,
+ * two interfering Breit-Wigners and Gaussian resolutions (against quadrature of the convolution), a
+ * generated ρ/ω-like histogram fitted back to its truth with a constrained resolution, and
+ * `fit hist --constrain` run in process.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { decodeFitResults } from '../src/fit-result/document.js';
 import {
   bernsteinBasis,
   breitWigner,
+  bwInterference,
   createHistObjective,
   crystalBall,
   exponential,
@@ -30,10 +34,17 @@ import {
   saturatedOffset,
   startingPoint,
   summarizeHistFit,
+  twoBwIntensity,
+  twoBwMirror,
+  voigt,
+  voigtProfile,
+  withResolution,
   type BinnedData,
   type HistFitOptions,
   type LineShape,
 } from '../src/fit/hist/index.js';
+import { runCli } from '../src/cli/run.js';
+import { createDefaultRegistry } from '../src/codecs/registry.js';
 import { writeDocument } from '../src/io/files.js';
 import { MESSAGES } from '../src/messages.js';
 import { createDocument, type Histogram } from '../src/model/histogram.js';
@@ -307,8 +318,8 @@ describe('model strings', () => {
   });
 
   it.each([
-    ['gauss+exo', 'exo', MESSAGES.fitHistUnknownShape('exo', 'gauss+exo', ['gauss', 'bw', 'rbw', 'cb', 'expo', 'polyK'])],
-    ['gauss++expo', '', MESSAGES.fitHistEmptyTerm('gauss++expo', ['gauss', 'bw', 'rbw', 'cb', 'expo', 'polyK'])],
+    ['gauss+exo', 'exo', MESSAGES.fitHistUnknownShape('exo', 'gauss+exo', ['gauss', 'bw', 'rbw', 'voigt', 'bwint', 'cb', 'expo', 'polyK'])],
+    ['gauss++expo', '', MESSAGES.fitHistEmptyTerm('gauss++expo', ['gauss', 'bw', 'rbw', 'voigt', 'bwint', 'cb', 'expo', 'polyK'])],
     ['poly11', 'poly11', MESSAGES.fitHistPolyDegree('poly11', 'poly11', 10)],
   ])('refuses %j with UNKNOWN_TYPE and a message naming the term', (expression, term, message) => {
     let error: unknown;
@@ -679,5 +690,302 @@ describe('hist-serial fit hist (built CLI)', () => {
     const which = runBuiltCli(['fit', 'hist', fixture, '--model', 'gauss']);
     expect(which.code).toBe(2);
     expect(which.stderr).toContain(MESSAGES.fitHistChoose(fixture, ['mass', 'cube']));
+  });
+});
+
+// --- canonical line shapes in fits: voigt, bwint, Gaussian resolutions, constraints ---------------
+
+const PIPI: [number, number] = [0.6, 0.95];
+/** ρ/ω-like truth: two interfering Breit-Wigners and an 8 MeV resolution. */
+const RHO_OMEGA = { mass1: 0.7755, width1: 0.1491, mass2: 0.78266, width2: 0.00868, r: 0.3, phi: 1.5, resolution: 0.008 };
+
+/**
+ * `events` events of |A₁ + r e^{iφ} A₂|² (accept-reject on [0.5, 1.05], wide enough that nothing
+ * outside smears into the window) smeared by a Gaussian (Box-Muller), binned on [0.6, 0.95] until
+ * `events` fall inside: independent of the fit code but for {@link twoBwIntensity}.
+ */
+function rhoOmega(seed: number, events: number, bins = 120): BinnedData {
+  const t = RHO_OMEGA;
+  const u = rng(seed);
+  const I = (m: number) => twoBwIntensity(m, { M: t.mass1, Gamma: t.width1 }, { M: t.mass2, Gamma: t.width2 }, t.r, t.phi);
+  let max = 0;
+  for (let m = 0.5; m <= 1.05; m += 1e-5) max = Math.max(max, I(m));
+  max *= 1.05;
+  const [lo, hi] = PIPI;
+  const values = new Float64Array(bins);
+  for (let n = 0; n < events; ) {
+    const m = 0.5 + 0.55 * u();
+    if (u() * max > I(m)) continue;
+    const x = m + t.resolution * Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+    if (x < lo || x >= hi) continue;
+    values[Math.floor(((x - lo) / (hi - lo)) * bins)]!++;
+    n++;
+  }
+  return { edges: edgesOf(lo, hi, bins), values };
+}
+
+const NEW_SHAPES: (ShapeCase & { cuts: number[] })[] = [
+  { name: 'bwint', shape: bwInterference(PIPI), p: [0.7755, 0.1491, 0.78266, 0.00868, 0.3, 1.5], cuts: [0.7755, 0.78266] },
+  { name: 'bwint, destructive', shape: bwInterference(PIPI), p: [0.7755, 0.1491, 0.78266, 0.00868, 0.8, Math.PI - 0.3], cuts: [0.7755, 0.78266] },
+  { name: 'voigt', shape: voigtProfile([-3, 3]), p: [0.2, 0.5, 0.3], cuts: [0.2] },
+  { name: 'voigt, nearly Gaussian (γ = σ/1000: smeared-density path)', shape: voigtProfile([-5, 5]), p: [0, 1, 1e-3], cuts: [0] },
+  { name: 'voigt, nearly Cauchy', shape: voigtProfile([-3, 3]), p: [0, 1e-3, 0.5], cuts: [0] },
+  { name: 'voigt*gauss', shape: withResolution(voigtProfile([-3, 3])), p: [0.2, 0.3, 0.3, 0.4], cuts: [0.2] },
+  { name: 'gauss*gauss', shape: withResolution(gaussian(R)), p: [4.2, 0.7, 0.5], cuts: [4.2] },
+  { name: 'bw*gauss', shape: withResolution(breitWigner(R)), p: [4, 1.5, 0.6], cuts: [4] },
+  { name: 'rbw*gauss', shape: withResolution(relativisticBreitWigner(R)), p: [5, 0.8, 0.3], cuts: [5] },
+  { name: 'rbw*gauss, J/ψ-like (Γ = σ/100: smeared-density path)', shape: withResolution(relativisticBreitWigner([2.9, 3.3])), p: [3.0969, 9.3e-5, 0.01], cuts: [3.0969] },
+  { name: 'bwint*gauss', shape: withResolution(bwInterference(PIPI)), p: [0.7755, 0.1491, 0.78266, 0.00868, 0.3, 1.5, 0.008], cuts: [0.7755, 0.78266] },
+];
+
+describe('new line shapes: voigt, bwint and shapes with a Gaussian resolution', () => {
+  it.each(NEW_SHAPES)('$name: integrates to 1 over the range; bin fractions (closed forms, smeared primitives) are integrals of the density', ({ shape, p, cuts }) => {
+    const [lo, hi] = shape.range;
+    const at = [lo, ...cuts.filter((v) => v > lo && v < hi), hi];
+    let total = 0;
+    for (let i = 0; i + 1 < at.length; i++) total += integrate((x) => shape.density(x, p), at[i]!, at[i + 1]!);
+    expect(Math.abs(total - 1)).toBeLessThan(1e-10);
+    const bins = 37;
+    const edges = edgesOf(lo, hi, bins);
+    const out = new Float64Array(bins);
+    shape.fractions(edges, p, out);
+    let sum = 0;
+    for (let i = 0; i < bins; i++) {
+      const direct = integrate((x) => shape.density(x, p), edges[i]!, edges[i + 1]!);
+      expect(Math.abs(out[i]! - direct)).toBeLessThan(1e-10);
+      expect(Math.abs(shape.cdf(edges[i + 1]!, p) - shape.cdf(edges[i]!, p) - out[i]!)).toBeLessThan(1e-12);
+      sum += out[i]!;
+    }
+    expect(Math.abs(sum - 1)).toBeLessThan(1e-12);
+    // variable bins take the per-edge nodes: the same fractions
+    const variable = Float64Array.from(edges, (e, i) => (i === 0 || i === bins ? e : e + 0.2 * (edges[1]! - edges[0]!) * Math.sin(i)));
+    const vout = new Float64Array(bins);
+    shape.fractions(variable, p, vout);
+    for (let i = 0; i < bins; i++) expect(Math.abs(vout[i]! - integrate((x) => shape.density(x, p), variable[i]!, variable[i + 1]!))).toBeLessThan(1e-10);
+  });
+
+  it.each(NEW_SHAPES)('$name: gradients of the bin fractions agree with finite differences', ({ shape, p }) => {
+    const edges = edgesOf(...shape.range, 23);
+    const out = new Float64Array(23);
+    const grad = p.map(() => new Float64Array(23));
+    shape.fractions(edges, p, out, grad);
+    p.forEach((v, k) => {
+      // a 5-point stencil with its own step: positions by a fraction of the smallest width, widths relatively
+      const kind = shape.params[k]!.kind;
+      const h = 1e-3 * (kind === 'position' ? Math.min(...p.filter((_, j) => shape.params[j]!.kind === 'width')) : kind === 'width' ? v : Math.max(Math.abs(v), 0.1));
+      const at = (d: number) => {
+        const q = [...p];
+        q[k] = v + d;
+        const o = new Float64Array(23);
+        shape.fractions(edges, q, o);
+        return o;
+      };
+      const [a, b, c, d] = [at(-2 * h), at(-h), at(h), at(2 * h)];
+      for (let i = 0; i < 23; i++) {
+        const fd = (a[i]! - 8 * b[i]! + 8 * c[i]! - d[i]!) / (12 * h);
+        expect(Math.abs(grad[k]![i]! - fd)).toBeLessThan(1e-5 * (1 + Math.abs(fd)));
+      }
+    });
+  });
+
+  it('voigt and gauss*gauss are the closed forms; the smeared densities are the convolution integral by quadrature', () => {
+    // voigt: V(x − mean) over its integral on the range; voigt*gauss: σ's in quadrature; gauss*gauss: a Gaussian
+    const v = voigtProfile([-3, 3]);
+    const norm = integrate((x) => voigt(x - 0.2, 0.5, 0.3), -3, 3);
+    for (const x of [-1, 0.2, 1.7]) expect(Math.abs(v.density(x, [0.2, 0.5, 0.3]) / (voigt(x - 0.2, 0.5, 0.3) / norm) - 1)).toBeLessThan(1e-12);
+    const vg = withResolution(v);
+    for (const x of [-1, 0.2, 1.7]) expect(Math.abs(vg.density(x, [0.2, 0.3, 0.3, 0.4]) / v.density(x, [0.2, 0.5, 0.3]) - 1)).toBeLessThan(1e-12);
+    const gg = withResolution(gaussian(R));
+    for (const x of [2, 4.2, 6]) expect(Math.abs(gg.density(x, [4.2, 0.3, 0.4]) / gaussian(R).density(x, [4.2, 0.5]) - 1)).toBeLessThan(1e-12);
+    // bwint*gauss: (|A₁ + r e^{iφ} A₂|² ⊗ N(0, σ))(x), up to the normalisation: ratios to its value at 0.7
+    const p = [0.7755, 0.1491, 0.78266, 0.00868, 0.3, 1.5, 0.008];
+    const s = withResolution(bwInterference(PIPI));
+    const conv = (x: number) => {
+      const f = (t: number) => twoBwIntensity(x - t, { M: p[0]!, Gamma: p[1]! }, { M: p[2]!, Gamma: p[3]! }, p[4]!, p[5]!) * Math.exp(-0.5 * (t / 0.008) ** 2);
+      const peak = x - p[2]!;
+      const cuts = [-0.12, ...[peak - 0.02, peak, peak + 0.02].filter((c) => c > -0.12 && c < 0.12), 0.12];
+      let sum = 0;
+      for (let i = 0; i + 1 < cuts.length; i++) sum += integrate(f, cuts[i]!, cuts[i + 1]!, 1e-12);
+      return sum;
+    };
+    const ref = conv(0.7);
+    for (const x of [0.65, 0.775, 0.782, 0.79, 0.9]) expect(Math.abs(s.density(x, p) / s.density(0.7, p) / (conv(x) / ref) - 1)).toBeLessThan(1e-10);
+  });
+
+  it('names the parameters of voigt, bwint and SHAPE*gauss; refuses a resolution that is not *gauss or on a shape that cannot take one', () => {
+    expect(parseHistModel('bwint*gauss+poly1', PIPI).names).toEqual([
+      'bwint.mass1', 'bwint.width1', 'bwint.mass2', 'bwint.width2', 'bwint.r', 'bwint.phi', 'bwint.resolution', 'bwint.yield', 'poly1.b0', 'poly1.b1',
+    ]);
+    const m = parseHistModel('Voigt * Gaus + rbw*normal', R);
+    expect(m.names).toEqual(['voigt.mean', 'voigt.sigma', 'voigt.gamma', 'voigt.resolution', 'voigt.yield', 'rbw.mass', 'rbw.width', 'rbw.resolution', 'rbw.yield']);
+    expect(m.components.map((c) => [c.name, c.resolution ?? false])).toEqual([['voigt', true], ['rbw', true]]);
+    expect(m.kinds.slice(0, 4)).toEqual(['position', 'width', 'width', 'width']);
+    expect(parseHistModel('bwint', PIPI).kinds).toEqual(['position', 'width', 'position', 'width', 'ratio', 'phase', 'yield']);
+    for (const [expression, message] of [
+      ['cb*gauss+expo', MESSAGES.fitHistNoResolution('cb*gauss', 'cb*gauss+expo', ['gauss', 'bw', 'rbw', 'voigt', 'bwint'])],
+      ['bw*expo', MESSAGES.fitHistResolutionFactor('bw*expo', 'bw*expo')],
+      ['bw*gauss*gauss', MESSAGES.fitHistResolutionFactor('bw*gauss*gauss', 'bw*gauss*gauss')],
+      ['bw*', MESSAGES.fitHistResolutionFactor('bw*', 'bw*')],
+    ] as const) {
+      let error: unknown;
+      try {
+        parseHistModel(expression, R);
+      } catch (err) {
+        error = err;
+      }
+      expect(isHistSerialError(error, 'UNKNOWN_TYPE')).toBe(true);
+      expect((error as Error).message).toBe(message);
+    }
+  });
+});
+
+/**
+ * The truth a bwint fit should return: `truth` (by index of `names`), or, when the fit found the other
+ * solution of the two-fold ambiguity (its r e^{iφ} nearer the fitted one), that one's (r, φ); φ
+ * modulo 2π.
+ */
+function bwintTruth(names: readonly string[], truth: ArrayLike<number>, fitted: ArrayLike<number>): Float64Array {
+  const out = Float64Array.from(truth);
+  const at = (n: string) => names.indexOf(`bwint.${n}`);
+  const [ri, pi] = [at('r'), at('phi')];
+  if (ri < 0) return out;
+  const mirror = twoBwMirror({ M: truth[at('mass1')]!, Gamma: truth[at('width1')]! }, { M: truth[at('mass2')]!, Gamma: truth[at('width2')]! }, truth[ri]!, truth[pi]!);
+  const distance = (r: number, phi: number) => Math.hypot(fitted[ri]! * Math.cos(fitted[pi]!) - r * Math.cos(phi), fitted[ri]! * Math.sin(fitted[pi]!) - r * Math.sin(phi));
+  if (distance(mirror.r, mirror.phi) < distance(truth[ri]!, truth[pi]!)) [out[ri], out[pi]] = [mirror.r, mirror.phi];
+  out[pi] = out[pi]! + 2 * Math.PI * Math.round((fitted[pi]! - out[pi]!) / (2 * Math.PI));
+  return out;
+}
+
+describe('fits with the new shapes', () => {
+  it.each([
+    ['voigt+expo', [0, 10], 80, { 'voigt.mean': 5.1, 'voigt.sigma': 0.3, 'voigt.gamma': 0.25, 'voigt.yield': 4000, 'expo.lambda': -0.2, 'expo.yield': 6000 }],
+    ['rbw*gauss+poly1', [2.9, 3.3], 80, { 'rbw.mass': 3.0969, 'rbw.width': 0.0093, 'rbw.resolution': 0.012, 'rbw.yield': 5000, 'poly1.b0': 2000, 'poly1.b1': 1000 }],
+    ['bwint+poly1', PIPI, 70, { 'bwint.mass1': 0.7755, 'bwint.width1': 0.1491, 'bwint.mass2': 0.78266, 'bwint.width2': 0.00868, 'bwint.r': 0.3, 'bwint.phi': 1.5, 'bwint.yield': 1e5, 'poly1.b0': 1e4, 'poly1.b1': 2e4 }],
+    [
+      'bwint*gauss',
+      PIPI,
+      120,
+      { 'bwint.mass1': 0.7755, 'bwint.width1': 0.1491, 'bwint.mass2': 0.78266, 'bwint.width2': 0.00868, 'bwint.r': 0.3, 'bwint.phi': 1.5, 'bwint.resolution': 0.008, 'bwint.yield': 1e5 },
+    ],
+  ] as [string, [number, number], number, Record<string, number>][])('%s: a fit to expected counts (Asimov data) returns the truth (for bwint: or its mirror solution) from automatic starting values', (model, range, bins, truth) => {
+    const { data, x: values } = asimov(model, range, bins, truth);
+    for (const statistic of ['poisson', 'chi2'] as const) {
+      const fit = fitBinnedData(data, model, { statistic });
+      expect(fit.converged).toBe(true);
+      expect(Math.abs(fit.deviance ?? fit.chi2!)).toBeLessThan(1e-8);
+      const x = bwintTruth(fit.parameters.map((p) => p.name), values, fit.parameters.map((p) => p.value));
+      fit.parameters.forEach((p, i) => {
+        expect(p.error).toBeGreaterThan(0);
+        expect(Math.abs(p.value - x[i]!)).toBeLessThan(1e-3 * p.error);
+      });
+    }
+  });
+
+  // 1e5 events of ρ/ω-like interference (r = 0.3, φ = 1.5) smeared by σ = 8 MeV, 120 bins on [0.6, 0.95]
+  const pipi = rhoOmega(1, 100_000);
+  const truth = [RHO_OMEGA.mass1, RHO_OMEGA.width1, RHO_OMEGA.mass2, RHO_OMEGA.width2, RHO_OMEGA.r, RHO_OMEGA.phi, RHO_OMEGA.resolution, 100_000];
+  const constraints = { 'bwint.resolution': { mean: 0.008, sigma: 0.0005 } };
+
+  // seed 1 finds the true solution (not its mirror) with pulls −1.23, 0.02, −1.01, 0.01, 0.02, −0.05, −0.11, 0.00;
+  // over 30 seeds every fit converged, pull means within ±0.4 and widths 0.85–1.15
+  it('bwint*gauss fits its generated truth back with the resolution constrained: every pull within 3σ (seed 1: −1.23, 0.02, −1.01, 0.01, 0.02, −0.05, −0.11, 0)', () => {
+    const fit = fitBinnedData(pipi, 'bwint*gauss', { constraints });
+    const names = fit.parameters.map((p) => p.name);
+    const expected = bwintTruth(names, truth, fit.parameters.map((p) => p.value));
+    const pulls = fit.parameters.map((p, i) => (p.value - expected[i]!) / p.error);
+    console.info(`bwint*gauss (120 bins, 8 parameters, resolution constrained): ${fit.timeMs.toFixed(0)} ms, ${fit.evaluations} evaluations; pulls ${names.map((n, i) => `${n} ${pulls[i]!.toFixed(2)}`).join(', ')}`);
+    expect(fit.converged).toBe(true);
+    expect(names).toEqual(['bwint.mass1', 'bwint.width1', 'bwint.mass2', 'bwint.width2', 'bwint.r', 'bwint.phi', 'bwint.resolution', 'bwint.yield']);
+    for (const pull of pulls) expect(Math.abs(pull)).toBeLessThan(3);
+    // one component: its yield is every event
+    expect(Math.abs(fit.yields[0]!.value - 100_000)).toBeLessThan(1e-3);
+    // 120 bins − 7 free unconstrained parameters
+    expect(fit.ndf).toBe(113);
+    expect(fit.pValue).toBeGreaterThan(0.001);
+    const res = fit.parameters[6]!;
+    expect(fit.constraints).toEqual([{ name: 'bwint.resolution', mean: 0.008, sigma: 0.0005, pull: (res.value - 0.008) / 0.0005, pullError: res.error / 0.0005 }]);
+    expect(fit.constraintTerm).toBeCloseTo(((res.value - 0.008) / 0.0005) ** 2, 12);
+    expect(fit.twiceNll).toBeCloseTo(fit.deviance! + fit.constraintTerm! + fit.offset!, 6);
+    // well under a second on a laptop; a loose bound here
+    expect(fit.timeMs).toBeLessThan(5000);
+  });
+
+  it('the constraint narrows the resolution and is in the fit-result document (constraint, pulls, minimum, goodness of fit)', () => {
+    const free = fitBinnedData(pipi, 'bwint*gauss');
+    const fit = fitBinnedData(pipi, 'bwint*gauss', { constraints });
+    expect(free.converged).toBe(true);
+    expect(free.ndf).toBe(112);
+    expect(free.constraints).toBeUndefined();
+    expect(fit.parameters[6]!.error).toBeLessThan(free.parameters[6]!.error);
+    const doc = histFitToFitResult(fit, { histogram: 'pipi', date: new Date('2025-01-02T03:04:05Z') });
+    expect(checkFitResult(doc).filter((i) => i.severity === 'error')).toEqual([]);
+    const res = doc.parameters!.find((p) => p.name === 'bwint.resolution')!;
+    expect(res.constraint).toEqual({ type: 'gaussian', center: 0.008, width: 0.0005 });
+    expect(doc.parameters!.filter((p) => p.constraint).length).toBe(1);
+    expect(doc.pulls).toEqual([{ parameter: 'bwint.resolution', pull: (res.value - 0.008) / 0.0005, pull_error: res.error! / 0.0005 }]);
+    // the minimum is what was minimised (deviance + constraint); value + offset is −2 ln L
+    expect(doc.minimum!.value).toBe(fit.deviance! + fit.constraintTerm!);
+    expect(doc.minimum!.value + doc.minimum!.offset!).toBeCloseTo(fit.twiceNll!, 6);
+    expect(doc.goodness_of_fit).toEqual([{ test: 'saturated', statistic: fit.deviance, ndf: 113, p_value: fit.pValue }]);
+    const summary = summarizeHistFit(fit);
+    expect(summary.constraints).toEqual({ 'bwint.resolution': { mean: 0.008, sigma: 0.0005, pull: (res.value - 0.008) / 0.0005, pull_error: res.error! / 0.0005 } });
+    expect(summary.constraint_term).toBe(fit.constraintTerm);
+    let error: unknown;
+    try {
+      fitBinnedData(pipi, 'bwint*gauss', { constraints: { 'bwint.resolution': { mean: 0.008, sigma: 0 } } });
+    } catch (err) {
+      error = err;
+    }
+    expect(isHistSerialError(error, 'INVALID_ARGUMENT')).toBe(true);
+    expect((error as Error).message).toBe(MESSAGES.fitHistConstraintWidth('bwint.resolution', 0.008, 0));
+  });
+
+  describe('hist-serial fit hist --model bwint*gauss --constrain (in process)', () => {
+    const file = join(dir, 'pipi.json');
+    const out = join(dir, 'pipi-fit.json');
+    const h = histogramOf(pipi, { name: 'pipi' }, { label: 'm(ππ) [GeV]' });
+    beforeAll(async () => {
+      await writeDocument(file, createDocument({ pipi: h }));
+    });
+    const run = async (args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), registry: createDefaultRegistry(), exitCode: 0 });
+      return { code, stdout, stderr };
+    };
+
+    it('--format json prints the summary of the library fit exactly, with the constraint; -o writes it into the fit result', async () => {
+      const r = await run(['fit', 'hist', file, '--model', 'bwint*gauss', '--constrain', 'bwint.resolution=0.008,0.0005', '--format', 'json', '-o', out]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.stdout) as ReturnType<typeof summarizeHistFit>;
+      const fit = fitHistogram(h, 'bwint*gauss', { constraints });
+      expect(json).toEqual(JSON.parse(JSON.stringify(summarizeHistFit(fit))));
+      expect(Object.keys(json.parameters)).toEqual(['bwint.mass1', 'bwint.width1', 'bwint.mass2', 'bwint.width2', 'bwint.r', 'bwint.phi', 'bwint.resolution', 'bwint.yield']);
+      expect(Object.keys(json.constraints!)).toEqual(['bwint.resolution']);
+      expect(json.constraints!['bwint.resolution']!.mean).toBe(0.008);
+      expect(json.constraints!['bwint.resolution']!.sigma).toBe(0.0005);
+      expect(json.constraints!['bwint.resolution']!.pull).toBe((json.parameters['bwint.resolution']!.value - 0.008) / 0.0005);
+      expect([json.model, json.statistic, json.bins, json.ndf, json.converged, json.status]).toEqual(['bwint*gauss', 'poisson', 120, 113, true, 0]);
+      const decoded = decodeFitResults(readFileSync(out));
+      expect(decoded.issues.filter((i) => i.severity === 'error')).toEqual([]);
+      const doc = decoded.results!.fit!;
+      expect(doc.parameters!.find((p) => p.name === 'bwint.resolution')!.constraint).toEqual({ type: 'gaussian', center: 0.008, width: 0.0005 });
+      expect(doc.pulls!.map((p) => p.parameter)).toEqual(['bwint.resolution']);
+      expect(doc.provenance!.command).toBe(`hist-serial fit hist ${file} --model "bwint*gauss" --constrain "bwint.resolution=0.008,0.0005" -o ${out}`);
+    });
+
+    it('prints the constraint in the text table; refuses a malformed --constrain (exit 2) and an unknown parameter', async () => {
+      const text = await run(['fit', 'hist', file, '--model', 'bwint*gauss', '--constrain', 'bwint.resolution=0.008,0.0005']);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(/bwint\.resolution +0\.00\d+ +0\.000\d+ +constrained 0\.008 ± 0\.0005, pull -?\d/);
+      expect(text.stdout).toMatch(/for 113 degrees of freedom/);
+      const bad = await run(['fit', 'hist', file, '--model', 'bwint*gauss', '--constrain', 'bwint.resolution=0.008']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(MESSAGES.fitHistConstraintValue('bwint.resolution=0.008'));
+      const unknown = await run(['fit', 'hist', file, '--model', 'bwint*gauss', '--constrain', 'bwint.sigma=0.008,0.0005']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('"bwint.sigma" names no parameter of the model');
+    });
   });
 });

@@ -15,8 +15,8 @@ import { toFloat64 } from '../../model/ndarray.js';
 import { toDense } from '../../model/storage.js';
 import { VERSION } from '../../version.js';
 import { hesse } from '../hesse.js';
-import { minimize } from '../minimize.js';
-import { createHistObjective, saturatedOffset, type Chi2Errors, type HistFitStatistic } from './likelihood.js';
+import { MINIMIZE_STATUS, minimize } from '../minimize.js';
+import { constraintTerm, createHistObjective, saturatedOffset, type Chi2Errors, type HistConstraintTerm, type HistFitStatistic } from './likelihood.js';
 import { parseHistModel, type ComponentKind, type HistModel } from './model.js';
 import { startingPoint, type BinnedData } from './start.js';
 
@@ -34,6 +34,22 @@ export interface HistFitOptions {
   fix?: Readonly<Record<string, number | true>>;
   /** Bounds by parameter name, replacing the automatic ones (either side may be ±Infinity). */
   bounds?: Readonly<Record<string, readonly [number, number]>>;
+  /**
+   * Gaussian constraints by parameter name (e.g. on `bwint.resolution`): ((θ − mean)/sigma)² is
+   * added to the minimised objective, and the parameter starts at `mean` unless `init` says otherwise.
+   */
+  constraints?: Readonly<Record<string, { mean: number; sigma: number }>>;
+}
+
+/** A Gaussian constraint of a fit and its outcome. */
+export interface HistFitConstraint {
+  name: string;
+  mean: number;
+  sigma: number;
+  /** (θ̂ − mean)/sigma. */
+  pull: number;
+  /** Hesse error / sigma: how much the data narrowed the parameter (1: not at all). */
+  pullError: number;
 }
 
 /** One fitted parameter. */
@@ -69,17 +85,27 @@ export interface HistFitResult {
   range: [number, number];
   parameters: HistFitParameter[];
   yields: HistFitYield[];
-  /** Poisson: −2 ln L at the minimum, every constant included (2 Σ [μ − n ln μ + ln Γ(n + 1)]). */
+  /**
+   * Poisson: −2 ln L at the minimum, every constant included (2 Σ [μ − n ln μ + ln Γ(n + 1)], plus
+   * Σ [((θ − mean)/σ)² + ln 2πσ²] over the constraints).
+   */
   twiceNll?: number;
-  /** Poisson: the saturated-model deviance 2 Σ [μ − n + n ln(n/μ)] that was minimised (twiceNll = deviance + offset). */
+  /**
+   * Poisson: the saturated-model deviance 2 Σ [μ − n + n ln(n/μ)], minimised together with
+   * `constraintTerm` (twiceNll = deviance + constraintTerm + offset).
+   */
   deviance?: number;
-  /** Poisson: −2 ln L of the saturated model (μ = n). */
+  /** Poisson: −2 ln L of the saturated model (μ = n, every constraint at its mean). */
   offset?: number;
-  /** χ²: its value at the minimum. */
+  /** χ²: its value at the minimum (without `constraintTerm`). */
   chi2?: number;
-  /** Bins used − free parameters. */
+  /** With constraints: their part Σ ((θ − mean)/σ)² of the minimised objective. */
+  constraintTerm?: number;
+  /** The constraints, with their pulls. */
+  constraints?: HistFitConstraint[];
+  /** Bins used − free unconstrained parameters. */
   ndf: number;
-  /** P(χ²_ndf ≥ deviance or χ²): the goodness of fit. */
+  /** P(χ²_ndf ≥ deviance or χ²): the goodness of fit (constraints at their fitted values in both models). */
   pValue: number;
   /** The minimiser converged and the covariance is positive definite. */
   converged: boolean;
@@ -177,7 +203,8 @@ function reallyWeighted(data: BinnedData): boolean {
 }
 
 /**
- * Fit a model such as `gauss+expo`, `cb+poly2` or `bw+poly1` to a 1-d histogram.
+ * Fit a model such as `gauss+expo`, `cb+poly2`, `bw+poly1` or `bwint*gauss` (two interfering
+ * Breit-Wigners with a Gaussian resolution) to a 1-d histogram.
  *
  * Each component has a yield (expected events in the fitted range) and the expected count of a bin is
  * Σ yield × ∫_bin pdf, with each pdf normalised over the fitted range. The Poisson fit minimises the
@@ -185,7 +212,10 @@ function reallyWeighted(data: BinnedData): boolean {
  * constant); the χ² fit Σ (n − μ)²/σ². Starting values come from the histogram (peaks from the
  * background-subtracted contents, backgrounds from the sidebands), errors from the Hessian.
  * Parameters are named `<component>.<parameter>`: `gauss.mean`, `gauss.sigma`, `gauss.yield`,
- * `expo.lambda`, `expo.yield`, `poly2.b0` … (see {@link parseHistModel}).
+ * `expo.lambda`, `expo.yield`, `poly2.b0` … (see {@link parseHistModel}). `constraints` add Gaussian
+ * terms ((θ − mean)/σ)² to the minimised objective (reported in `constraints` with their pulls, and
+ * left out of the goodness of fit, whose ndf counts only unconstrained parameters). A fit that stalls
+ * short of convergence is restarted from where it stopped, up to twice.
  *
  * @throws HistSerialError `UNKNOWN_TYPE` for an unknown line shape, `UNSUPPORTED_OPERATION` for data
  * that cannot be fitted (see {@link histogramBins}), `INVALID_ARGUMENT` for unknown parameter names in
@@ -195,6 +225,8 @@ function reallyWeighted(data: BinnedData): boolean {
  * const fit = fitHistogram(doc.histograms.get('mass')!, 'gauss+expo');
  * for (const p of fit.parameters) console.log(p.name, p.value, '±', p.error);
  * const document = histFitToFitResult(fit, { histogram: 'mass' });
+ * // ρ/ω interference with an 8 ± 0.5 MeV resolution
+ * fitHistogram(pipi, 'bwint*gauss', { constraints: { 'bwint.resolution': { mean: 0.008, sigma: 0.0005 } } });
  * ```
  */
 export function fitHistogram(h: Histogram, model: string, options: HistFitOptions = {}): HistFitResult {
@@ -225,14 +257,24 @@ function fitBins(data: BinnedData, expression: string, options: HistFitOptions &
   const nBins = values.length;
   const range: [number, number] = [edges[0]!, edges[nBins]!];
   const model = parseHistModel(expression, range);
-  const { init, lower, upper } = startingPoint(model, data);
+  const constraints: HistConstraintTerm[] = Object.entries(options.constraints ?? {}).map(([name, c]) => {
+    if (!Number.isFinite(c.mean) || !(c.sigma > 0) || !Number.isFinite(c.sigma)) throw new HistSerialError('INVALID_ARGUMENT', MESSAGES.fitHistConstraintWidth(name, c.mean, c.sigma));
+    return { index: indexOf(model, name), mean: c.mean, sigma: c.sigma };
+  });
+  // values the caller gives (constraint means, then init, then fix), before the scans of the starting point
+  const given = new Map<number, number>();
+  for (const c of constraints) given.set(c.index, c.mean);
+  for (const [name, v] of Object.entries(options.init ?? {})) given.set(indexOf(model, name), v);
+  for (const [name, v] of Object.entries(options.fix ?? {})) if (v !== true) given.set(indexOf(model, name), v);
+  const { init, lower, upper } = startingPoint(model, data, given);
   const np = model.names.length;
   const fixed = new Array<boolean>(np).fill(false);
   for (const [name, b] of Object.entries(options.bounds ?? {})) {
     const i = indexOf(model, name);
     [lower[i], upper[i]] = [b[0], b[1]];
-    init[i] = Math.min(b[1], Math.max(b[0], init[i]!));
+    if (!given.has(i)) init[i] = Math.min(b[1], Math.max(b[0], init[i]!));
   }
+  for (const c of constraints) init[c.index] = Math.min(upper[c.index]!, Math.max(lower[c.index]!, c.mean));
   for (const [name, v] of Object.entries(options.init ?? {})) init[indexOf(model, name)] = v;
   for (const [name, v] of Object.entries(options.fix ?? {})) {
     const i = indexOf(model, name);
@@ -243,11 +285,21 @@ function fitBins(data: BinnedData, expression: string, options: HistFitOptions &
     statistic: options.statistic,
     ...(options.chi2Errors ? { chi2Errors: options.chi2Errors } : {}),
     fixed,
+    constraints,
   });
   const free = fixed.filter((f) => !f).length;
+  const freeConstrained = constraints.filter((c) => !fixed[c.index]).length;
   if (objective.usedBins < free) throw new HistSerialError('UNSUPPORTED_OPERATION', MESSAGES.fitHistTooFewBins(objective.usedBins, free));
 
-  const minimum = minimize(objective);
+  let minimum = minimize(objective);
+  let evaluations = minimum.evaluations;
+  // L-BFGS-B can stall in a long curved valley (a broad peak against a background): start again from
+  // where it stopped, as one runs MIGRAD again
+  for (let k = 0; k < 2 && !minimum.converged && minimum.status !== MINIMIZE_STATUS.CALL_LIMIT; k++) {
+    const again = minimize(objective, { x0: minimum.x });
+    evaluations += again.evaluations;
+    if (!(again.fval > minimum.fval)) minimum = again;
+  }
   const errors = hesse(objective, minimum.x, { fixed: minimum.fixed });
   const x = minimum.x;
   const n = np;
@@ -271,8 +323,10 @@ function fitBins(data: BinnedData, expression: string, options: HistFitOptions &
     }
     return { component: c.name, kind: c.kind, value, error: Math.sqrt(Math.max(0, variance)) };
   });
-  const ndf = objective.usedBins - free;
-  const stat = minimum.fval;
+  const ndf = objective.usedBins - (free - freeConstrained);
+  const penalty = constraintTerm(constraints, x);
+  // the data's part of the minimum: the goodness-of-fit statistic
+  const stat = minimum.fval - penalty;
   const pValue = ndf > 0 ? gammainc(Math.max(0, stat) / 2, ndf / 2, true, true) : Number.NaN;
   const warnings: string[] = [];
   if (options.statistic === 'poisson' && reallyWeighted(data)) warnings.push(MESSAGES.fitHistWeighted());
@@ -283,7 +337,7 @@ function fitBins(data: BinnedData, expression: string, options: HistFitOptions &
     warnings.push(MESSAGES.fitHistNotPositiveDefinite(loose));
   }
   const nested = (flat: Float64Array) => Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * n, (i + 1) * n)));
-  const offset = options.statistic === 'poisson' ? saturatedOffset(values) : undefined;
+  const offset = options.statistic === 'poisson' ? saturatedOffset(values) + constraints.reduce((a, c) => a + Math.log(2 * Math.PI * c.sigma * c.sigma), 0) : undefined;
   return {
     model: expression,
     statistic: options.statistic,
@@ -291,7 +345,19 @@ function fitBins(data: BinnedData, expression: string, options: HistFitOptions &
     range,
     parameters,
     yields,
-    ...(offset !== undefined ? { twiceNll: stat + offset, deviance: stat, offset } : { chi2: stat }),
+    ...(offset !== undefined ? { twiceNll: stat + penalty + offset, deviance: stat, offset } : { chi2: stat }),
+    ...(constraints.length
+      ? {
+          constraintTerm: penalty,
+          constraints: constraints.map((c) => ({
+            name: model.names[c.index]!,
+            mean: c.mean,
+            sigma: c.sigma,
+            pull: (x[c.index]! - c.mean) / c.sigma,
+            pullError: errors.errors[c.index]! / c.sigma,
+          })),
+        }
+      : {}),
     ndf,
     pValue,
     converged,
@@ -305,7 +371,7 @@ function fitBins(data: BinnedData, expression: string, options: HistFitOptions &
     values,
     ...(data.variances ? { variances: data.variances } : {}),
     expected: objective.expected(x),
-    evaluations: minimum.evaluations + errors.hessian.evaluations,
+    evaluations: evaluations + errors.hessian.evaluations,
     timeMs: performance.now() - t0,
     warnings,
   };
@@ -331,9 +397,11 @@ function gofTest(fit: HistFitResult): GoodnessOfFit['test'] {
 
 /**
  * A histogram fit as a fit-result document (spec.md 7): parameters with Hesse errors, bounds,
- * fixed flags and starting values; the minimum (Poisson: `twice_nll` with the deviance as value and
- * the saturated −2 ln L as `offset`, so value + offset is −2 ln L; χ²: `chi2`); status; covariance and
- * correlation; the goodness of fit; the model string and range in `metadata`.
+ * fixed flags, starting values and Gaussian constraints (`constraint`, and their `pulls`); the
+ * minimum (Poisson: `twice_nll` with the minimised deviance + constraint term as value and the
+ * saturated −2 ln L as `offset`, so value + offset is −2 ln L; χ²: `chi2` + constraint term); status;
+ * covariance and correlation; the goodness of fit (the data's part alone); the model string and range
+ * in `metadata`.
  *
  * @example
  * ```ts
@@ -343,6 +411,8 @@ function gofTest(fit: HistFitResult): GoodnessOfFit['test'] {
  */
 export function histFitToFitResult(fit: HistFitResult, options: HistFitToFitResultOptions = {}): FitResult {
   const atLimit = fit.parameters.some((p) => p.atBound);
+  const constraintOf = new Map((fit.constraints ?? []).map((c) => [c.name, c]));
+  const penalty = fit.constraintTerm ?? 0;
   return createFitResult({
     parameters: fit.parameters.map((p) => ({
       name: p.name,
@@ -353,11 +423,13 @@ export function histFitToFitResult(fit: HistFitResult, options: HistFitToFitResu
         : {}),
       ...(p.fixed ? { fixed: true } : {}),
       initial_value: p.initial,
+      ...(constraintOf.has(p.name) ? { constraint: { type: 'gaussian' as const, center: constraintOf.get(p.name)!.mean, width: constraintOf.get(p.name)!.sigma } } : {}),
     })),
+    ...(fit.constraints?.length ? { pulls: fit.constraints.map((c) => ({ parameter: c.name, pull: c.pull, pull_error: c.pullError })) } : {}),
     minimum:
       fit.statistic === 'poisson'
-        ? { objective: 'twice_nll', value: fit.deviance!, offset: fit.offset!, edm: fit.edm, errordef: 1 }
-        : { objective: 'chi2', value: fit.chi2!, edm: fit.edm, errordef: 1 },
+        ? { objective: 'twice_nll', value: fit.deviance! + penalty, offset: fit.offset!, edm: fit.edm, errordef: 1 }
+        : { objective: 'chi2', value: fit.chi2! + penalty, edm: fit.edm, errordef: 1 },
     status: {
       valid: fit.converged,
       code: fit.status,
@@ -405,6 +477,8 @@ export interface HistFitSummary {
   /** Poisson: the saturated-model deviance (the goodness-of-fit statistic). */
   deviance?: number;
   chi2?: number;
+  /** With constraints: their part Σ ((θ − mean)/σ)² of the minimum. */
+  constraint_term?: number;
   ndf: number;
   /** null when ndf is 0. */
   p_value: number | null;
@@ -414,6 +488,8 @@ export interface HistFitSummary {
   edm: number;
   parameters: Record<string, { value: number; error: number; fixed?: true; at_bound?: true }>;
   yields: Record<string, { value: number; error: number }>;
+  /** Gaussian constraints by parameter: mean, width, pull = (θ̂ − mean)/width, pull_error = error/width. */
+  constraints?: Record<string, { mean: number; sigma: number; pull: number; pull_error: number }>;
   warnings?: string[];
 }
 
@@ -433,6 +509,7 @@ export function summarizeHistFit(fit: HistFitResult): HistFitSummary {
     range: fit.range,
     bins: fit.values.length,
     ...(fit.statistic === 'poisson' ? { twice_nll: fit.twiceNll!, deviance: fit.deviance! } : { chi2: fit.chi2! }),
+    ...(fit.constraintTerm !== undefined ? { constraint_term: fit.constraintTerm } : {}),
     ndf: fit.ndf,
     p_value: Number.isFinite(fit.pValue) ? fit.pValue : null,
     converged: fit.converged,
@@ -441,6 +518,7 @@ export function summarizeHistFit(fit: HistFitResult): HistFitSummary {
     edm: fit.edm,
     parameters: Object.fromEntries(fit.parameters.map((p) => [p.name, { value: p.value, error: p.error, ...(p.fixed ? { fixed: true as const } : {}), ...(p.atBound ? { at_bound: true as const } : {}) }])),
     yields: Object.fromEntries(fit.yields.map((y) => [y.component, { value: y.value, error: y.error }])),
+    ...(fit.constraints?.length ? { constraints: Object.fromEntries(fit.constraints.map((c) => [c.name, { mean: c.mean, sigma: c.sigma, pull: c.pull, pull_error: c.pullError }])) } : {}),
     ...(fit.warnings.length ? { warnings: fit.warnings } : {}),
   };
 }

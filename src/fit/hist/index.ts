@@ -1,8 +1,10 @@
 /**
- * Simple fits to histograms: line shapes (Gaussian, Breit-Wigner, relativistic Breit-Wigner,
- * Crystal Ball, exponential, Bernstein polynomials) and their sums, fitted by an extended binned
- * Poisson likelihood or a χ², with automatic starting values, Hesse errors, fit-result documents and
- * SVG plots. No IO here.
+ * Simple fits to histograms: line shapes (Gaussian, Breit-Wigner, relativistic Breit-Wigner, Voigt,
+ * two interfering Breit-Wigners, Crystal Ball, exponential, Bernstein polynomials), optionally
+ * smeared by a Gaussian resolution, and their sums, fitted by an extended binned Poisson likelihood
+ * or a χ² with optional Gaussian constraints, with automatic starting values, Hesse errors,
+ * fit-result documents and SVG plots; and the canonical line shapes as functions (`faddeeva`,
+ * `voigt`, `bwAmplitude`, …, from `src/fit/lineshapes.ts`). No IO here.
  *
  * @example
  * ```ts
@@ -18,6 +20,7 @@ export {
   histFitToFitResult,
   histogramBins,
   summarizeHistFit,
+  type HistFitConstraint,
   type HistFitOptions,
   type HistFitParameter,
   type HistFitResult,
@@ -25,12 +28,23 @@ export {
   type HistFitToFitResultOptions,
   type HistFitYield,
 } from './fit.js';
-export { createHistObjective, saturatedOffset, type Chi2Errors, type HistFitStatistic, type HistObjective, type HistObjectiveOptions } from './likelihood.js';
-export { COMPONENT_ALIASES, COMPONENT_KINDS, MAX_POLY_DEGREE, parseHistModel, type ComponentKind, type HistModel, type ModelComponent, type ParamKind } from './model.js';
+export {
+  constraintTerm,
+  createHistObjective,
+  saturatedOffset,
+  type Chi2Errors,
+  type HistConstraintTerm,
+  type HistFitStatistic,
+  type HistObjective,
+  type HistObjectiveOptions,
+} from './likelihood.js';
+export { COMPONENT_ALIASES, COMPONENT_KINDS, MAX_POLY_DEGREE, RESOLUTION_KINDS, parseHistModel, type ComponentKind, type HistModel, type ModelComponent, type ParamKind } from './model.js';
 export { formatMeasurement, plotHistFit, type HistFitPlotOptions } from './plot.js';
+export { RESOLUTION_PARAM, voigtProfile, withResolution } from './resolution.js';
 export {
   bernsteinBasis,
   breitWigner,
+  bwInterference,
   crystalBall,
   exponential,
   gaussian,
@@ -38,7 +52,27 @@ export {
   normalInterval,
   relativisticBreitWigner,
   type LineShape,
+  type ShapeCore,
   type ShapeParam,
   type ShapeParamKind,
 } from './shapes.js';
 export { startingPoint, type BinnedData, type StartingPoint } from './start.js';
+export {
+  GAUSSIAN_SMEAR_WIDTH,
+  breakupMomentum,
+  bwAmplitude,
+  bwAmplitudeMassDependent,
+  bwAmplitudeSmeared,
+  cauchy,
+  faddeeva,
+  gaussianSmear,
+  gaussianSmearNodes,
+  massDependentWidth,
+  twoBwIntensity,
+  twoBwMirror,
+  voigt,
+  type BwParams,
+  type Complex,
+  type GaussianSmearOptions,
+  type TwoBodyChannel,
+} from '../lineshapes.js';

@@ -11,6 +11,9 @@
  *
  * χ²: Σ (nᵢ − μᵢ)² / σᵢ² with σᵢ² the storage variances (weighted storage), nᵢ (Neyman) or μᵢ
  * (Pearson). Bins with σᵢ² ≤ 0 are left out (Neyman: empty bins, as ROOT does).
+ *
+ * Gaussian constraints on parameters add Σ ((θ − mean)/σ)² to either (−2 ln of a Gaussian
+ * auxiliary measurement, without its constant ln 2πσ²).
  * @module
  */
 import gammaln from '@stdlib/math-base-special-gammaln';
@@ -34,6 +37,29 @@ export interface HistObjectiveOptions {
   chi2Errors?: Chi2Errors;
   /** Parameters held at their `init` value. */
   fixed?: readonly boolean[];
+  /** Gaussian constraints: ((x[index] − mean)/sigma)² each, added to the objective. */
+  constraints?: readonly HistConstraintTerm[];
+}
+
+/** A Gaussian constraint on parameter `index` (see {@link HistObjectiveOptions.constraints}). */
+export interface HistConstraintTerm {
+  index: number;
+  mean: number;
+  sigma: number;
+}
+
+/**
+ * Σ ((x[index] − mean)/sigma)² over the constraints: their part of the objective.
+ *
+ * @example
+ * ```ts
+ * constraintTerm([{ index: 0, mean: 1, sigma: 0.5 }], [2]); // 4
+ * ```
+ */
+export function constraintTerm(constraints: readonly HistConstraintTerm[], x: ArrayLike<number>): number {
+  let s = 0;
+  for (const c of constraints) s += ((x[c.index]! - c.mean) / c.sigma) ** 2;
+  return s;
 }
 
 /** A histogram-fit objective, with what the fit reports besides the minimum. */
@@ -105,6 +131,7 @@ export function createHistObjective(
   const mu = new Float64Array(n);
   const jac = Array.from({ length: np }, () => new Float64Array(n));
   const dmu = new Float64Array(n);
+  const constraints = options.constraints ?? [];
 
   /** The objective at x, and ∂/∂μᵢ into dmu. */
   const evaluate = (x: ArrayLike<number>, withJacobian: boolean): number => {
@@ -146,7 +173,7 @@ export function createHistObjective(
     statistic,
     ...(chi2Errors ? { chi2Errors } : {}),
     usedBins,
-    value: (x) => evaluate(x, false),
+    value: (x) => evaluate(x, false) + constraintTerm(constraints, x),
     valueAndGradient(x, grad) {
       const v = evaluate(x, true);
       for (let k = 0; k < np; k++) {
@@ -155,7 +182,8 @@ export function createHistObjective(
         for (let i = 0; i < n; i++) g += dmu[i]! * j[i]!;
         grad[k] = g;
       }
-      return v;
+      for (const c of constraints) grad[c.index]! += (2 * (x[c.index]! - c.mean)) / (c.sigma * c.sigma);
+      return v + constraintTerm(constraints, x);
     },
     expected(x) {
       const out = new Float64Array(n);

@@ -1,15 +1,17 @@
 /**
- * Fit models for histograms: a model string (`gauss+expo`, `cb+poly2`, `bw+poly1`) becomes a sum of
- * line shapes with yields, and the expected events per bin Σₖ yieldₖ × ∫_bin pdfₖ (extended
- * likelihood), with derivatives. No IO here.
+ * Fit models for histograms: a model string (`gauss+expo`, `cb+poly2`, `bw+poly1`, `bwint*gauss`)
+ * becomes a sum of line shapes with yields, and the expected events per bin Σₖ yieldₖ × ∫_bin pdfₖ
+ * (extended likelihood), with derivatives. `SHAPE*gauss` smears a shape with a Gaussian resolution
+ * whose width is a fit parameter (`<component>.resolution`). No IO here.
  * @module
  */
 import { HistSerialError } from '../../errors.js';
 import { MESSAGES } from '../../messages.js';
-import { bernsteinBasis, breitWigner, crystalBall, exponential, gaussian, relativisticBreitWigner, type LineShape, type ShapeParamKind } from './shapes.js';
+import { voigtProfile, withResolution } from './resolution.js';
+import { bernsteinBasis, breitWigner, bwInterference, crystalBall, exponential, gaussian, relativisticBreitWigner, type LineShape, type ShapeParamKind } from './shapes.js';
 
 /** Kinds of model components. */
-export const COMPONENT_KINDS = ['gauss', 'bw', 'rbw', 'cb', 'expo', 'poly'] as const;
+export const COMPONENT_KINDS = ['gauss', 'bw', 'rbw', 'voigt', 'bwint', 'cb', 'expo', 'poly'] as const;
 /** One of {@link COMPONENT_KINDS}. */
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];
 
@@ -21,13 +23,18 @@ export const COMPONENT_ALIASES: Readonly<Record<ComponentKind, readonly string[]
   gauss: ['gauss', 'gaus', 'gaussian', 'normal'],
   bw: ['bw', 'breitwigner', 'cauchy', 'lorentz'],
   rbw: ['rbw', 'relbw', 'relbreitwigner'],
+  voigt: ['voigt'],
+  bwint: ['bwint', 'bwinterference'],
   cb: ['cb', 'crystalball'],
   expo: ['expo', 'exp', 'exponential'],
   poly: ['polyK', 'polK', 'bernK'],
 };
 
 /** Which components describe peaks (signal) and which backgrounds; starting values differ. */
-export const SIGNAL_KINDS: ReadonlySet<ComponentKind> = new Set(['gauss', 'bw', 'rbw', 'cb']);
+export const SIGNAL_KINDS: ReadonlySet<ComponentKind> = new Set(['gauss', 'bw', 'rbw', 'voigt', 'bwint', 'cb']);
+
+/** Kinds that take a Gaussian resolution (`bwint*gauss`): those whose shape is analytic near the real axis. */
+export const RESOLUTION_KINDS: readonly ComponentKind[] = ['gauss', 'bw', 'rbw', 'voigt', 'bwint'];
 
 /** What a fit parameter is: a shape parameter of some kind, or a yield. */
 export type ParamKind = ShapeParamKind | 'yield';
@@ -39,6 +46,8 @@ export interface ModelComponent {
   kind: ComponentKind;
   /** Polynomial degree (`poly` only). */
   degree?: number;
+  /** Smeared by a Gaussian resolution (`SHAPE*gauss`): the last shape parameter is its width. */
+  resolution?: boolean;
   /** Shapes: one, or K + 1 Bernstein basis functions whose yields are the polynomial's coefficients. */
   shapes: LineShape[];
   /** Indices of the shape parameters in the model's parameter vector (shared by all of `shapes`). */
@@ -70,6 +79,8 @@ const SHAPES: Record<Exclude<ComponentKind, 'poly'>, (range: readonly [number, n
   gauss: gaussian,
   bw: breitWigner,
   rbw: relativisticBreitWigner,
+  voigt: voigtProfile,
+  bwint: bwInterference,
   cb: crystalBall,
   expo: exponential,
 };
@@ -83,8 +94,15 @@ function spellings(): string[] {
   return Object.values(COMPONENT_ALIASES).map((names) => names[0]!);
 }
 
-/** Parse one term of a model string: its kind and, for polynomials, degree. */
-function parseTerm(term: string, expression: string): { kind: ComponentKind; degree?: number } {
+/** Parse one term of a model string: its kind, for polynomials its degree, and whether it has a resolution (`*gauss`). */
+function parseTerm(term: string, expression: string): { kind: ComponentKind; degree?: number; resolution?: boolean } {
+  const factors = term.split('*');
+  if (factors.length > 1) {
+    if (factors.length > 2 || ALIAS.get(factors[1]!.trim().toLowerCase()) !== 'gauss') throw new HistSerialError('UNKNOWN_TYPE', MESSAGES.fitHistResolutionFactor(term.trim(), expression));
+    const base = parseTerm(factors[0]!, expression);
+    if (!RESOLUTION_KINDS.includes(base.kind)) throw new HistSerialError('UNKNOWN_TYPE', MESSAGES.fitHistNoResolution(term.trim(), expression, RESOLUTION_KINDS));
+    return { ...base, resolution: true };
+  }
   const t = term.trim().toLowerCase();
   const poly = /^(?:poly|pol|bern)(\d+)$/.exec(t);
   if (poly) {
@@ -98,10 +116,13 @@ function parseTerm(term: string, expression: string): { kind: ComponentKind; deg
 }
 
 /**
- * Parse a model string such as `gauss+expo`, `cb + poly2` or `gauss+gauss+expo` over a fit range.
- * Terms are separated by `+`, spelled as in {@link COMPONENT_ALIASES} (case-insensitive).
+ * Parse a model string such as `gauss+expo`, `cb + poly2`, `gauss+gauss+expo` or `bwint*gauss+poly1`
+ * over a fit range. Terms are separated by `+`, spelled as in {@link COMPONENT_ALIASES}
+ * (case-insensitive); `SHAPE*gauss` gives a shape of {@link RESOLUTION_KINDS} a Gaussian resolution,
+ * with its width as the parameter `<component>.resolution`.
  *
- * @throws HistSerialError `UNKNOWN_TYPE` for an unknown or empty term.
+ * @throws HistSerialError `UNKNOWN_TYPE` for an unknown or empty term, or a resolution that is not
+ * `*gauss` or on a shape that cannot take one.
  * @example
  * ```ts
  * const m = parseHistModel('gauss+expo', [0, 10]);
@@ -123,7 +144,8 @@ export function parseHistModel(expression: string, range: readonly [number, numb
     const k = (seen.get(b) ?? 0) + 1;
     seen.set(b, k);
     const name = counts.get(b)! > 1 ? `${b}_${k}` : b;
-    const shapes = p.kind === 'poly' ? Array.from({ length: p.degree! + 1 }, (_, nu) => bernsteinBasis(range, p.degree!, nu)) : [SHAPES[p.kind](range)];
+    const shapes =
+      p.kind === 'poly' ? Array.from({ length: p.degree! + 1 }, (_, nu) => bernsteinBasis(range, p.degree!, nu)) : [p.resolution ? withResolution(SHAPES[p.kind](range)) : SHAPES[p.kind](range)];
     const shapeParams = shapes[0]!.params.map((sp) => {
       names.push(`${name}.${sp.name}`);
       kinds.push(sp.kind);
@@ -134,7 +156,7 @@ export function parseHistModel(expression: string, range: readonly [number, numb
       kinds.push('yield');
       return names.length - 1;
     });
-    return { name, kind: p.kind, ...(p.kind === 'poly' ? { degree: p.degree! } : {}), shapes, shapeParams, yieldParams };
+    return { name, kind: p.kind, ...(p.kind === 'poly' ? { degree: p.degree! } : {}), ...(p.resolution ? { resolution: true } : {}), shapes, shapeParams, yieldParams };
   });
 
   // scratch space, grown on demand

@@ -5,7 +5,7 @@
  * highest bin), yields from counts. No IO here.
  * @module
  */
-import type { HistModel } from './model.js';
+import type { HistModel, ModelComponent } from './model.js';
 import { SIGNAL_KINDS } from './model.js';
 import { normalInterval } from './shapes.js';
 
@@ -107,17 +107,20 @@ function subtractPeak(edges: Float64Array, r: Float64Array, p: Peak): void {
 }
 
 /**
- * Starting values and bounds: peaks (gauss, bw, rbw, cb) from the background-subtracted histogram,
- * backgrounds (expo, polyK) from the sidebands, yields from counts. Widths are bounded to
- * (10⁻³ of the narrowest bin, twice the range], positions to the range, yields to ≥ 0, the
- * exponential slope to ±100 / range, Crystal Ball alpha to [0.05, 10] and n to [0.5, 200].
+ * Starting values and bounds (`given`: values by parameter index that the caller sets, used in the
+ * scans that depend on them): peaks (gauss, bw, rbw, voigt, cb; two for bwint) from the
+ * background-subtracted histogram, backgrounds (expo, polyK) from the sidebands, yields from counts.
+ * Widths (and resolutions) are bounded to (10⁻³ of the narrowest bin, twice the range], positions to
+ * the range, yields and the interference ratio r to ≥ 0, phases to [−2π, 2π], the exponential slope to
+ * ±100 / range, Crystal Ball alpha to [0.05, 10] and n to [0.5, 200]. A resolution starts at a third
+ * of the narrowest peak's σ; the interference phase, ratio and widths of `bwint` by a small coordinate scan.
  *
  * @example
  * ```ts
  * const { init, lower, upper } = startingPoint(parseHistModel('gauss+expo', [0, 10]), data);
  * ```
  */
-export function startingPoint(model: HistModel, data: BinnedData): StartingPoint {
+export function startingPoint(model: HistModel, data: BinnedData, given: ReadonlyMap<number, number> = new Map()): StartingPoint {
   const { edges, values } = data;
   const n = values.length;
   const [lo, hi] = model.range;
@@ -132,6 +135,8 @@ export function startingPoint(model: HistModel, data: BinnedData): StartingPoint
   for (let i = 0; i < n; i++) total += Math.max(0, values[i]!);
 
   const signals = model.components.filter((c) => SIGNAL_KINDS.has(c.kind));
+  // two interfering Breit-Wigners take two peaks
+  const peaksWanted = signals.reduce((a, c) => a + (c.kind === 'bwint' ? 2 : 1), 0);
   const backgrounds = model.components.filter((c) => !SIGNAL_KINDS.has(c.kind));
   const expoBackground = backgrounds.some((c) => c.kind === 'expo');
   const bkg = backgrounds.length ? sidebandBackground(data, expoBackground) : { density: () => 0, slope: 0 };
@@ -145,7 +150,7 @@ export function startingPoint(model: HistModel, data: BinnedData): StartingPoint
     r[i] = values[i]! - b;
   }
   const peaks: Peak[] = [];
-  for (let s = 0; s < signals.length; s++) {
+  for (let s = 0; s < peaksWanted; s++) {
     const found = findPeak(edges, r);
     // a later peak that stands out by less than about 3 sigma: a wider peak under the first
     const significant = found && found.yield > 3 * Math.sqrt(Math.max(1, found.yield + bkgTotal * (3 * found.fwhm) / width));
@@ -181,21 +186,50 @@ export function startingPoint(model: HistModel, data: BinnedData): StartingPoint
       case 'power':
         [lower[i], upper[i]] = [0.5, 200];
         break;
+      case 'ratio':
+        lower[i] = 0;
+        break;
+      case 'phase':
+        [lower[i], upper[i]] = [-2 * Math.PI, 2 * Math.PI];
+        break;
       case 'yield':
         lower[i] = 0;
         break;
     }
   });
 
+  // a Gaussian resolution starts at the value given, else a third of the narrowest observed peak's σ;
+  // the intrinsic widths of a smeared peak are then what the observed width leaves
+  let narrowest = Infinity;
+  for (const pk of peaks) narrowest = Math.min(narrowest, pk.fwhm / FWHM_PER_SIGMA);
+  const resolutionOf = (comp: ModelComponent) => {
+    if (!comp.resolution) return 0;
+    const i = comp.shapeParams[comp.shapeParams.length - 1]!;
+    init[i] = given.get(i) ?? Math.max(narrowest / 3, minBin * 0.3);
+    return init[i]!;
+  };
+  /** The Lorentzian FWHM that, convolved with a Gaussian of FWHM fG, gives a Voigt of FWHM fV (Olivero's approximation inverted). */
+  const lorentzFwhm = (fV: number, fG: number) => {
+    if (fG <= 0) return fV;
+    if (fG >= fV) return Math.max(0.1 * fV, minBin * 0.5);
+    const [a, b, c] = [0.0692, -1.0692 * fV, fV * fV - fG * fG];
+    return Math.max((-b - Math.sqrt(b * b - 4 * a * c)) / (2 * a), minBin * 0.5);
+  };
+  // the events not in the background
+  const signalRoom = Math.max(1, total - (backgrounds.length ? bkgYield : 0));
+
   let peakIndex = 0;
+  const observedNarrow = new Map<ModelComponent, number>();
   for (const comp of model.components) {
     const [p0, p1, p2, p3] = comp.shapeParams;
+    const resolution = resolutionOf(comp);
+    const fG = FWHM_PER_SIGMA * resolution;
     switch (comp.kind) {
       case 'gauss':
       case 'cb': {
         const pk = peaks[peakIndex++]!;
         init[p0!] = pk.mean;
-        init[p1!] = Math.max(pk.fwhm / FWHM_PER_SIGMA, minBin * 0.3);
+        init[p1!] = Math.max(Math.sqrt(Math.max(0, (pk.fwhm / FWHM_PER_SIGMA) ** 2 - resolution * resolution)), minBin * 0.3);
         if (comp.kind === 'cb') {
           init[p2!] = 1.5;
           init[p3!] = 3;
@@ -207,10 +241,35 @@ export function startingPoint(model: HistModel, data: BinnedData): StartingPoint
       case 'rbw': {
         const pk = peaks[peakIndex++]!;
         init[p0!] = pk.mean;
-        init[p1!] = Math.max(pk.fwhm, minBin * 0.5);
+        init[p1!] = Math.max(lorentzFwhm(pk.fwhm, fG), minBin * 0.5);
         // the Lorentzian tails hold more than ±1.5 FWHM catches (about 79 %)
         init[comp.yieldParams[0]!] = Math.max(pk.yield / 0.79, 1);
         if (comp.kind === 'rbw') lower[p0!] = Math.max(lo, width * 1e-6);
+        break;
+      }
+      case 'voigt': {
+        // split the observed width between the Gaussian and the Cauchy
+        const pk = peaks[peakIndex++]!;
+        init[p0!] = pk.mean;
+        init[p1!] = Math.max((0.5 * pk.fwhm) / FWHM_PER_SIGMA, minBin * 0.3);
+        init[p2!] = Math.max(0.25 * pk.fwhm, minBin * 0.25);
+        init[comp.yieldParams[0]!] = Math.max(pk.yield / 0.85, 1);
+        break;
+      }
+      case 'bwint': {
+        // the broader peak is A₁; r from the ratio of the peak areas, ∝ r² / (M²Γ) each; φ scanned below
+        const [a, b] = [peaks[peakIndex++]!, peaks[peakIndex++]!];
+        const [wide, narrow] = a.fwhm >= b.fwhm ? [a, b] : [b, a];
+        const [M1, G1] = [wide.mean, lorentzFwhm(wide.fwhm, fG)];
+        const [M2, G2] = [narrow.mean, lorentzFwhm(narrow.fwhm, fG)];
+        [init[p0!], init[p1!], init[p2!], init[p3!]] = [M1, G1, M2, G2];
+        observedNarrow.set(comp, narrow.fwhm);
+        const areas = Math.max(narrow.yield, 1) / Math.max(wide.yield, 1);
+        init[comp.shapeParams[4]!] = Math.min(1e3, Math.max(1e-3, Math.sqrt((areas * M2 * M2 * G2) / (M1 * M1 * G1))));
+        init[comp.shapeParams[5]!] = 0;
+        lower[p0!] = Math.max(lo, width * 1e-6);
+        lower[p2!] = Math.max(lo, width * 1e-6);
+        init[comp.yieldParams[0]!] = Math.min(Math.max((wide.yield + narrow.yield) / 0.79, 1), signalRoom);
         break;
       }
       case 'expo': {
@@ -232,7 +291,79 @@ export function startingPoint(model: HistModel, data: BinnedData): StartingPoint
       }
     }
   }
-  // clamp into the bounds
+  // clamp into the bounds; then the values the caller gives
   for (let i = 0; i < np; i++) init[i] = Math.min(upper[i]!, Math.max(lower[i]!, init[i]!));
+  for (const [i, v] of given) init[i] = v;
+  for (const comp of model.components) {
+    if (comp.kind === 'bwint') scanInterference(model, data, comp, { init, lower, upper }, given, (fG) => lorentzFwhm(observedNarrow.get(comp)!, fG), observedNarrow.get(comp)!);
+  }
   return { init, lower, upper };
+}
+
+/**
+ * The parameters of a `bwint` component that the peaks do not determine well, by a coordinate scan
+ * of the Poisson deviance at the other starting values: φ over kπ/4 (k = −3 … 4; the likelihood in φ
+ * can have several minima), r × {¼, ½, 2, 4}, the broad width Γ₁ × {½, 2, 4} (a broad peak under
+ * interference looks narrower than it is), the narrow width Γ₂ × {¼, ½, 2} with r ∝ √Γ₂ (the narrow
+ * peak's area kept), and with a free resolution the split of the narrow peak's observed width
+ * between the Gaussian and Γ₂ (30 … 85 % Gaussian); three sweeps, each move kept when it lowers the
+ * deviance. Parameters the caller gives are not scanned. A start near the right (r, φ) keeps the
+ * minimiser out of the corner where the narrow amplitude vanishes (r → 0, Γ₂ → 0), where it wanders.
+ */
+function scanInterference(
+  model: HistModel,
+  data: BinnedData,
+  comp: ModelComponent,
+  { init, lower, upper }: StartingPoint,
+  given: ReadonlyMap<number, number>,
+  lorentz: (fG: number) => number,
+  observed: number,
+): void {
+  const { edges, values } = data;
+  const mu = new Float64Array(values.length);
+  const x = Float64Array.from(init);
+  const deviance = () => {
+    model.expected(edges, x, mu);
+    let d = 0;
+    for (let i = 0; i < values.length; i++) {
+      const m = Math.max(mu[i]!, 1e-300);
+      const n = values[i]!;
+      d += m - n + (n > 0 ? n * Math.log(n / m) : 0);
+    }
+    return d;
+  };
+  const [, g1, , g2, ri, pi] = comp.shapeParams as [number, number, number, number, number, number];
+  const si = comp.resolution ? comp.shapeParams[6]! : -1;
+  const free = (...indices: number[]) => indices.every((i) => !given.has(i));
+  /** Each move: the candidate assignments from the current point. */
+  const moves: (() => [number, number][][])[] = [];
+  if (free(pi)) moves.push(() => [-3, -2, -1, 0, 1, 2, 3, 4].map((k) => [[pi, (k * Math.PI) / 4]]));
+  if (free(ri)) moves.push(() => [0.25, 0.5, 2, 4].map((f) => [[ri, f * x[ri]!]]));
+  if (free(g1)) moves.push(() => [0.5, 2, 4].map((f) => [[g1, f * x[g1]!]]));
+  if (free(g2, ri)) moves.push(() => [0.25, 0.5, 2].map((f) => [[g2, f * x[g2]!], [ri, Math.sqrt(f) * x[ri]!]]));
+  if (si >= 0 && free(si, g2, ri)) {
+    moves.push(() =>
+      [0.3, 0.5, 0.7, 0.85].map((share) => {
+        const sigma = (share * observed) / FWHM_PER_SIGMA;
+        const G2 = lorentz(FWHM_PER_SIGMA * sigma);
+        return [[si, sigma], [g2, G2], [ri, x[ri]! * Math.sqrt(G2 / x[g2]!)]];
+      }),
+    );
+  }
+  if (!moves.length) return;
+  let best = deviance();
+  for (let sweep = 0; sweep < 3; sweep++) {
+    for (const move of moves) {
+      const start = Float64Array.from(x);
+      let bestPoint = start;
+      for (const assignment of move()) {
+        x.set(start);
+        for (const [i, v] of assignment) x[i] = Math.min(upper[i]!, Math.max(lower[i]!, v));
+        const d = deviance();
+        if (d < best) [best, bestPoint] = [d, Float64Array.from(x)];
+      }
+      x.set(bestPoint);
+    }
+  }
+  init.set(x);
 }

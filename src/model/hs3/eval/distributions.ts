@@ -5,7 +5,11 @@
  */
 import { HistSerialError, pointer } from '../../../errors.js';
 import { HS3_EVAL_MESSAGES as M } from '../../../messages.js';
+import type { CompiledExpression } from './expression.js';
 import { integrate, QUADRATURE_REL_TOL } from './quadrature.js';
+import gammainc from '@stdlib/math-base-special-gammainc';
+import gammaln from '@stdlib/math-base-special-gammaln';
+import { cholesky } from '../../../fit/linalg.js';
 import { gaussIntegral, generalizedNormalPrimitive, powerExpIntegral } from './special.js';
 
 /** A normalised density over the named observables. */
@@ -15,10 +19,16 @@ export interface EvalDistribution {
   readonly observables: readonly string[];
   /** Normalised density at `values` (one per observable, in `observables` order); 0 outside the domain. */
   density(values: readonly number[]): number;
+  /** Normalised densities of many points: `columns[k][i]` is observable k of point i; results into `out`. */
+  densities(columns: readonly Float64Array[], out: Float64Array): void;
+  /** One observable: the probability of `[a, b]` (∫ density, closed form or quadrature). */
+  probability?(a: number, b: number): number;
   /** Integral of the unnormalised shape over the domain (one-dimensional fundamental shapes only). */
   readonly normalization?: number;
   /** How the normalisation was obtained. */
   readonly normalizationMethod?: 'closed-form' | 'quadrature';
+  /** The value an Asimov data set puts for a constraint term (Gaussian and Poisson: their mean). */
+  readonly center?: number;
   /** Expected number of events, for extended distributions. */
   readonly expectedEvents?: number;
 }
@@ -26,8 +36,15 @@ export interface EvalDistribution {
 export interface BuildContext {
   /** Value of a parameter by name (throws when absent). */
   parameter(name: string, path: string): number;
-  /** Axis domain `[min, max]` of an observable (throws when absent). */
-  domain(variable: string, path: string): readonly [number, number];
+  /**
+   * Axis domain `[min, max]` of an observable; with `unbounded`, the real line when no data set
+   * declares one (constraint terms), else it throws.
+   */
+  domain(variable: string, path: string, unbounded?: boolean): readonly [number, number];
+  /** Is `name` an observable (an axis of some data set)? */
+  isObservable(name: string): boolean;
+  /** A generic expression compiled (once) for the expression at `path`. */
+  expression(source: string, path: string): CompiledExpression;
   /** Build a referenced distribution by name. */
   distribution(name: string, path: string): EvalDistribution;
 }
@@ -36,6 +53,11 @@ type Json = Record<string, unknown>;
 
 interface Shape1D {
   shape(x: number): number;
+  /**
+   * `out[i] = scale · shape(x[i])` for x inside [a, b], 0 outside: a loop of its own per shape, so
+   * the JIT inlines the shape (a fit's hot loop); absent → one `shape` call per point.
+   */
+  shapes?(x: Float64Array, out: Float64Array, scale: number, a: number, b: number): void;
   /** Closed-form ∫ₐᵇ shape; absent → quadrature. */
   integral?(a: number, b: number): number;
 }
@@ -68,29 +90,56 @@ function list(d: Json, key: string, path: string): unknown[] {
   return v;
 }
 
-function oneDim(d: Json, type: string, x: string, ctx: BuildContext, path: string, make: (a: number, b: number) => Shape1D): EvalDistribution {
-  const [a, b] = ctx.domain(x, pointer(path, 'x'));
+/** `densities` from `density`, one point at a time (for distributions without a faster loop). */
+export function pointwise(density: (values: readonly number[]) => number): (columns: readonly Float64Array[], out: Float64Array) => void {
+  return (columns, out) => {
+    const row = new Array<number>(columns.length);
+    for (let i = 0; i < out.length; i++) {
+      for (let k = 0; k < columns.length; k++) row[k] = columns[k]![i]!;
+      out[i] = density(row);
+    }
+  };
+}
+
+/**
+ * A one-dimensional shape normalised over its observable's axis domain; `unbounded`: over the real
+ * line when no data set declares a domain (shapes whose integral over ℝ is finite).
+ */
+function oneDim(d: Json, type: string, x: string, ctx: BuildContext, path: string, make: (a: number, b: number) => Shape1D, unbounded = false): EvalDistribution {
+  const [a, b] = ctx.domain(x, pointer(path, 'x'), unbounded);
   const s = make(a, b);
-  let normalization: number;
-  let method: 'closed-form' | 'quadrature';
-  if (s.integral) {
-    normalization = s.integral(a, b);
-    method = 'closed-form';
-  } else {
-    const q = integrate(s.shape, a, b, { relTol: QUADRATURE_REL_TOL });
+  const raw = (lo: number, hi: number): number => {
+    if (s.integral) return s.integral(lo, hi);
+    const q = integrate(s.shape, lo, hi, { relTol: QUADRATURE_REL_TOL });
     if (!q.converged) throw new HistSerialError('LIMIT_EXCEEDED', M.quadrature(path, q.error, q.value), { path });
-    normalization = q.value;
-    method = 'quadrature';
-  }
+    return q.value;
+  };
+  const normalization = raw(a, b);
+  if (!(normalization > 0) || !Number.isFinite(normalization)) throw new HistSerialError('BAD_MODEL', M.badNormalization(path, normalization), { path });
+  const shape = s.shape;
   return {
     name: String(d.name),
     type,
     observables: [x],
     normalization,
-    normalizationMethod: method,
+    normalizationMethod: s.integral ? 'closed-form' : 'quadrature',
     density: (values) => {
       const v = values[0]!;
-      return v < a || v > b ? 0 : s.shape(v) / normalization;
+      return v < a || v > b ? 0 : shape(v) / normalization;
+    },
+    densities: (columns, out) => {
+      const col = columns[0]!;
+      const inv = 1 / normalization;
+      if (s.shapes) return s.shapes(col, out, inv, a, b);
+      for (let i = 0; i < out.length; i++) {
+        const v = col[i]!;
+        out[i] = v < a || v > b ? 0 : shape(v) * inv;
+      }
+    },
+    probability: (lo, hi) => {
+      const l = Math.max(lo, a);
+      const h = Math.min(hi, b);
+      return h > l ? raw(l, h) / normalization : 0;
     },
   };
 }
@@ -98,8 +147,16 @@ function oneDim(d: Json, type: string, x: string, ctx: BuildContext, path: strin
 // ---------------------------------------------------------------- fundamental shapes
 
 function gaussian(mu: number, sigma: number): Shape1D {
+  const k = -0.5 / (sigma * sigma);
   return {
     shape: (x) => Math.exp(-0.5 * ((x - mu) / sigma) ** 2),
+    shapes: (x, out, scale, a, b) => {
+      for (let i = 0; i < out.length; i++) {
+        const v = x[i]!;
+        const t = v - mu;
+        out[i] = v < a || v > b ? 0 : scale * Math.exp(k * t * t);
+      }
+    },
     integral: (a, b) => sigma * gaussIntegral((a - mu) / sigma, (b - mu) / sigma),
   };
 }
@@ -107,6 +164,12 @@ function gaussian(mu: number, sigma: number): Shape1D {
 function exponential(c: number): Shape1D {
   return {
     shape: (x) => Math.exp(-c * x),
+    shapes: (x, out, scale, a, b) => {
+      for (let i = 0; i < out.length; i++) {
+        const v = x[i]!;
+        out[i] = v < a || v > b ? 0 : scale * Math.exp(-c * v);
+      }
+    },
     integral: (a, b) => (c === 0 ? b - a : (-Math.exp(-c * a) * Math.expm1(-c * (b - a))) / c),
   };
 }
@@ -237,6 +300,98 @@ function breitWigner(mass: number, channels: readonly Channel[]): Shape1D {
   };
 }
 
+// ---------------------------------------------------------------- discrete and multivariate
+
+/**
+ * Poisson (continued for non-integer x, as the spec's `ContinuedPoissonPdf`): λ^x e^{−λ} / Γ(x+1),
+ * normalised over the integers of the axis domain (1 over ℕ when no data set declares one).
+ */
+function poisson(d: Json, ctx: BuildContext, path: string): EvalDistribution {
+  const x = variable(d, 'x', path);
+  const lambda = value(ctx, d, 'mean', path);
+  if (!(lambda > 0)) throw new HistSerialError('BAD_MODEL', M.badParameterValue('mean', lambda, path, 'a positive Poisson mean'), { path: pointer(path, 'mean') });
+  const [a, b] = ctx.domain(x, pointer(path, 'x'), true);
+  // P(X ≤ k) = Q(k + 1, λ), the regularised upper incomplete gamma function.
+  const below = (k: number) => (k < 0 ? 0 : gammainc(lambda, k + 1, true, true));
+  const normalization = Number.isFinite(b) || a > 0 ? below(Number.isFinite(b) ? Math.floor(b) : Infinity) - below(Math.ceil(Math.max(a, 0)) - 1) : 1;
+  const logLambda = Math.log(lambda);
+  const density = (values: readonly number[]) => {
+    const k = values[0]!;
+    return k < a || k > b || k < 0 ? 0 : Math.exp(k * logLambda - lambda - gammaln(k + 1)) / (Number.isFinite(normalization) ? normalization : 1);
+  };
+  return { name: String(d.name), type: 'poisson_dist', observables: [x], normalization, normalizationMethod: 'closed-form', center: lambda, density, densities: pointwise(density) };
+}
+
+/**
+ * Multivariate normal over ℝᵏ (normalised over the whole space, also when data sets declare axis
+ * domains: it is a constraint term in practice, and a box-truncated normalisation needs the
+ * multivariate normal CDF). `x` entries may be numbers (fixed) or names (observables).
+ */
+function multivariateNormal(d: Json, ctx: BuildContext, path: string): EvalDistribution {
+  const xs = list(d, 'x', path);
+  const k = xs.length;
+  const mean = list(d, 'mean', path).map((m, i) => resolve(ctx, m, pointer(path, 'mean', i)));
+  const rows = list(d, 'covariances', path);
+  if (mean.length !== k || rows.length !== k || rows.some((r) => !Array.isArray(r) || r.length !== k)) {
+    throw new HistSerialError('SCHEMA', M.mvnShape(path, k), { path: pointer(path, 'covariances') });
+  }
+  const cov = new Float64Array(k * k);
+  rows.forEach((r, i) => (r as unknown[]).forEach((c, j) => (cov[i * k + j] = resolve(ctx, c, pointer(path, 'covariances', i, j)))));
+  const L = cholesky(cov, k);
+  if (!L) throw new HistSerialError('BAD_MODEL', M.mvnNotPositive(path), { path: pointer(path, 'covariances') });
+  let logDet = 0;
+  for (let i = 0; i < k; i++) logDet += 2 * Math.log(L[i * k + i]!);
+  const logNorm = -0.5 * (k * Math.log(2 * Math.PI) + logDet);
+  const observables: string[] = [];
+  const slot = xs.map((v, i) => {
+    if (typeof v === 'number') return -1;
+    if (typeof v !== 'string') throw new HistSerialError('SCHEMA', M.badValue(v, pointer(path, 'x', i)), { path: pointer(path, 'x', i) });
+    observables.push(v);
+    return observables.length - 1;
+  });
+  const y = new Float64Array(k);
+  const density = (values: readonly number[]) => {
+    let q = 0;
+    for (let i = 0; i < k; i++) {
+      const xi = slot[i]! < 0 ? (xs[i] as number) : values[slot[i]!]!;
+      let s = xi - mean[i]!;
+      for (let j = 0; j < i; j++) s -= L[i * k + j]! * y[j]!;
+      y[i] = s / L[i * k + i]!;
+      q += y[i]! * y[i]!;
+    }
+    return Math.exp(logNorm - 0.5 * q);
+  };
+  return { name: String(d.name), type: 'multivariate_normal_dist', observables, density, densities: pointwise(density) };
+}
+
+/** `rate_extended_dist` and `bincounts_extended_dist`: the underlying distribution with an expected number of events. */
+function rateExtended(d: Json, ctx: BuildContext, path: string): EvalDistribution {
+  const inner = ctx.distribution(variable(d, 'dist', path), pointer(path, 'dist'));
+  const rate = value(ctx, d, 'rate', path);
+  return { ...inner, name: String(d.name), type: String(d.type), expectedEvents: rate };
+}
+
+/**
+ * `generic_dist`: an HS3 expression of one observable (the expression's symbol that is an axis of a
+ * data set) and parameters or functions, normalised over the observable's domain by quadrature.
+ */
+function genericDistribution(d: Json, ctx: BuildContext, path: string): EvalDistribution {
+  if (typeof d.expression !== 'string') throw new HistSerialError('SCHEMA', M.missingKey('expression', path), { path: pointer(path, 'expression') });
+  const at = pointer(path, 'expression');
+  const c = ctx.expression(d.expression, at);
+  const observables = c.symbols.filter((s) => ctx.isObservable(s));
+  if (observables.length !== 1) throw new HistSerialError('UNSUPPORTED_OPERATION', M.genericObservables(at, observables), { path: at });
+  const x = observables[0]!;
+  const values = c.symbols.map((s) => (s === x ? 0 : ctx.parameter(s, at)));
+  const slot = c.symbols.indexOf(x);
+  return oneDim({ ...d, x }, 'generic_dist', x, ctx, path, () => ({
+    shape: (v) => {
+      values[slot] = v;
+      return c.evaluate(values);
+    },
+  }));
+}
+
 // ---------------------------------------------------------------- builders
 
 type Builder = (d: Json, ctx: BuildContext, path: string) => EvalDistribution;
@@ -246,8 +401,10 @@ const sided = (ctx: BuildContext, d: Json, key: string, path: string): [number, 
     ? [value(ctx, d, key, path), value(ctx, d, key, path)]
     : [value(ctx, d, `${key}_L`, path), value(ctx, d, `${key}_R`, path)];
 
-const gaussianBuilder: Builder = (d, ctx, path) =>
-  oneDim(d, String(d.type), variable(d, 'x', path), ctx, path, () => gaussian(value(ctx, d, 'mean', path), value(ctx, d, 'sigma', path)));
+const gaussianBuilder: Builder = (d, ctx, path) => {
+  const mean = value(ctx, d, 'mean', path);
+  return { ...oneDim(d, String(d.type), variable(d, 'x', path), ctx, path, () => gaussian(mean, value(ctx, d, 'sigma', path)), true), center: mean };
+};
 
 const BUILDERS: Record<string, Builder> = {
   gaussian_dist: gaussianBuilder,
@@ -272,9 +429,9 @@ const BUILDERS: Record<string, Builder> = {
       argus(value(ctx, d, 'resonance', path), value(ctx, d, 'slope', path), value(ctx, d, 'power', path))),
   generalized_normal_dist: (d, ctx, path) =>
     oneDim(d, 'generalized_normal_dist', variable(d, 'x', path), ctx, path, () =>
-      generalizedNormal(value(ctx, d, 'mean', path), value(ctx, d, 'alpha', path), value(ctx, d, 'beta', path))),
+      generalizedNormal(value(ctx, d, 'mean', path), value(ctx, d, 'alpha', path), value(ctx, d, 'beta', path)), true),
   lognormal_dist: (d, ctx, path) =>
-    oneDim(d, 'lognormal_dist', variable(d, 'x', path), ctx, path, () => lognormal(value(ctx, d, 'mu', path), value(ctx, d, 'sigma', path))),
+    oneDim(d, 'lognormal_dist', variable(d, 'x', path), ctx, path, () => lognormal(value(ctx, d, 'mu', path), value(ctx, d, 'sigma', path)), true),
   relativistic_breit_wigner_dist: (d, ctx, path) =>
     oneDim(d, 'relativistic_breit_wigner_dist', variable(d, 'x', path), ctx, path, () => {
       const channels = list(d, 'channels', path).map((c, i): Channel => {
@@ -306,25 +463,51 @@ const BUILDERS: Record<string, Builder> = {
     } else if (raw.length === n - 1) {
       fractions = [...raw, 1 - raw.reduce((s, c) => s + c, 0)];
     }
+    const density = (values: readonly number[]) => summands.reduce((sum, dist, i) => sum + fractions[i]! * dist.density(values), 0);
+    const oneObservable = observables.length === 1 && summands.every((s) => s.probability);
     return {
       name: String(d.name),
       type: 'mixture_dist',
       observables,
       ...(expectedEvents === undefined ? {} : { expectedEvents }),
-      density: (values) => summands.reduce((s, dist, i) => s + fractions[i]! * dist.density(values), 0),
+      density,
+      densities: (columns, out) => {
+        out.fill(0);
+        const tmp = new Float64Array(out.length);
+        summands.forEach((dist, k) => {
+          dist.densities(columns, tmp);
+          const f = fractions[k]!;
+          for (let i = 0; i < out.length; i++) out[i]! += f * tmp[i]!;
+        });
+      },
+      ...(oneObservable ? { probability: (a: number, b: number) => summands.reduce((sum, dist, i) => sum + fractions[i]! * dist.probability!(a, b), 0) } : {}),
     };
   },
   product_dist: (d, ctx, path) => {
     const factors = list(d, 'factors', path).map((s, i) => ctx.distribution(String(s), pointer(path, 'factors', i)));
     const observables = [...new Set(factors.flatMap((f) => f.observables))];
     const index = factors.map((f) => f.observables.map((o) => observables.indexOf(o)));
+    const density = (values: readonly number[]) => factors.reduce((p, f, i) => p * f.density(index[i]!.map((j) => values[j]!)), 1);
     return {
       name: String(d.name),
       type: 'product_dist',
       observables,
-      density: (values) => factors.reduce((p, f, i) => p * f.density(index[i]!.map((j) => values[j]!)), 1),
+      density,
+      densities: (columns, out) => {
+        out.fill(1);
+        const tmp = new Float64Array(out.length);
+        factors.forEach((f, k) => {
+          f.densities(index[k]!.map((j) => columns[j]!), tmp);
+          for (let i = 0; i < out.length; i++) out[i]! *= tmp[i]!;
+        });
+      },
     };
   },
+  poisson_dist: (d, ctx, path) => poisson(d, ctx, path),
+  multivariate_normal_dist: (d, ctx, path) => multivariateNormal(d, ctx, path),
+  rate_extended_dist: (d, ctx, path) => rateExtended(d, ctx, path),
+  generic_dist: (d, ctx, path) => genericDistribution(d, ctx, path),
+  bincounts_extended_dist: (d, ctx, path) => rateExtended(d, ctx, path),
 };
 
 /** Distribution types the evaluator supports. */

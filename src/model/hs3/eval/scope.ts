@@ -1,0 +1,164 @@
+/**
+ * Where distributions are built: a document's distributions, functions and observable domains, and
+ * one parameter point. A scope builds each distribution and function once (by name, cycles
+ * refused); `reset` forgets them so the same scope serves the next point of a fit.
+ */
+import { HistSerialError, pointer } from '../../../errors.js';
+import { HS3_EVAL_MESSAGES as M } from '../../../messages.js';
+import { buildDistribution, type BuildContext, type EvalDistribution } from './distributions.js';
+import { compileExpression, type CompiledExpression } from './expression.js';
+
+type Json = Record<string, unknown>;
+
+interface Entry {
+  json: Json;
+  path: string;
+}
+
+/** A document indexed once: objects by name, observable domains from the data sets' axes. */
+export interface Hs3Index {
+  readonly doc: Json;
+  readonly distributions: ReadonlyMap<string, Entry>;
+  readonly functions: ReadonlyMap<string, Entry>;
+  /** Axis domain of each observable (the first data set declaring it wins). */
+  readonly axes: ReadonlyMap<string, readonly [number, number]>;
+}
+
+export const asArray = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+
+function byName(list: Json[], key: string): Map<string, Entry> {
+  const out = new Map<string, Entry>();
+  list.forEach((json, i) => {
+    if (typeof json.name === 'string' && !out.has(json.name)) out.set(json.name, { json, path: pointer('', key, i) });
+  });
+  return out;
+}
+
+/** Index a parsed HS3 document. */
+export function indexHs3(doc: Json): Hs3Index {
+  const axes = new Map<string, readonly [number, number]>();
+  for (const data of asArray(doc.data)) {
+    for (const axis of asArray(data.axes)) {
+      if (typeof axis.name === 'string' && typeof axis.min === 'number' && typeof axis.max === 'number' && !axes.has(axis.name)) {
+        axes.set(axis.name, [axis.min, axis.max]);
+      }
+    }
+  }
+  return { doc, distributions: byName(asArray(doc.distributions), 'distributions'), functions: byName(asArray(doc.functions), 'functions'), axes };
+}
+
+/** Value of a parameter by name; throws (with the path asking for it) when it has none. */
+export type ParameterLookup = (name: string, path: string) => number;
+
+const ALL: readonly [number, number] = [-Infinity, Infinity];
+
+/** Builds distributions and function values of an indexed document at one parameter point. */
+export class Hs3Scope implements BuildContext {
+  private readonly built = new Map<string, EvalDistribution>();
+  private readonly values = new Map<string, number>();
+  private readonly building = new Set<string>();
+  private readonly expressions = new Map<string, CompiledExpression>();
+
+  constructor(
+    readonly index: Hs3Index,
+    private lookup: ParameterLookup,
+  ) {}
+
+  /** Forget what was built; with `lookup`, use other parameter values from now on. */
+  reset(lookup?: ParameterLookup): void {
+    this.built.clear();
+    this.values.clear();
+    if (lookup) this.lookup = lookup;
+  }
+
+  parameter(name: string, path: string): number {
+    const fn = this.index.functions.get(name);
+    if (!fn) return this.lookup(name, path);
+    const done = this.values.get(name);
+    if (done !== undefined) return done;
+    const key = `function:${name}`;
+    if (this.building.has(key)) throw new HistSerialError('BAD_MODEL', M.cycle(name), { path });
+    this.building.add(key);
+    try {
+      const v = this.evaluateFunction(fn.json, fn.path);
+      this.values.set(name, v);
+      return v;
+    } finally {
+      this.building.delete(key);
+    }
+  }
+
+  domain(variable: string, path: string, unbounded = false): readonly [number, number] {
+    const d = this.index.axes.get(variable);
+    if (d) return d;
+    if (unbounded) return ALL;
+    throw new HistSerialError('UNSUPPORTED_OPERATION', M.noDomain(variable, path), { path });
+  }
+
+  isObservable(name: string): boolean {
+    return this.index.axes.has(name);
+  }
+
+  /** A compiled expression, compiled once per scope (parameters change, the source does not). */
+  expression(source: string, path: string): CompiledExpression {
+    let c = this.expressions.get(path);
+    if (!c || c.source !== source) {
+      c = compileExpression(source, path);
+      this.expressions.set(path, c);
+    }
+    return c;
+  }
+
+  distribution(name: string, path: string): EvalDistribution {
+    const done = this.built.get(name);
+    if (done) return done;
+    const entry = this.index.distributions.get(name);
+    if (!entry) throw new HistSerialError('DANGLING_REFERENCE', M.unknownDistribution(name, path), { path });
+    if (this.building.has(name)) throw new HistSerialError('BAD_MODEL', M.cycle(name), { path });
+    this.building.add(name);
+    try {
+      const dist = buildDistribution(entry.json, this, entry.path);
+      this.built.set(name, dist);
+      return dist;
+    } finally {
+      this.building.delete(name);
+    }
+  }
+
+  private number(v: unknown, at: string): number {
+    if (typeof v === 'number') return v;
+    if (typeof v === 'string') {
+      if (this.index.axes.has(v) && !this.index.functions.has(v)) throw new HistSerialError('UNSUPPORTED_OPERATION', M.observableFunction(v, at), { path: at });
+      return this.parameter(v, at);
+    }
+    throw new HistSerialError('SCHEMA', M.badValue(v, at), { path: at });
+  }
+
+  private items(f: Json, key: string, path: string): number[] {
+    const v = f[key];
+    if (!Array.isArray(v)) throw new HistSerialError('SCHEMA', M.missingKey(key, path), { path: pointer(path, key) });
+    return v.map((x, i) => this.number(x, pointer(path, key, i)));
+  }
+
+  /** sum, product, polynomial and generic_function of parameters (spec 2.2). */
+  private evaluateFunction(f: Json, path: string): number {
+    switch (f.type) {
+      case 'sum':
+        return this.items(f, 'summands', path).reduce((a, b) => a + b, 0);
+      case 'product':
+        return this.items(f, 'factors', path).reduce((a, b) => a * b, 1);
+      case 'polynomial': {
+        const x = this.number(f.x, pointer(path, 'x'));
+        return this.items(f, 'coefficients', path).reduceRight((acc, c) => acc * x + c, 0);
+      }
+      case 'generic_function': {
+        if (typeof f.expression !== 'string') throw new HistSerialError('SCHEMA', M.missingKey('expression', path), { path: pointer(path, 'expression') });
+        const at = pointer(path, 'expression');
+        const c = this.expression(f.expression, at);
+        return c.evaluate(c.symbols.map((s) => this.number(s, at)));
+      }
+      default:
+        throw new HistSerialError('UNSUPPORTED_OPERATION', M.unknownFunctionType(f.type, pointer(path, 'type')), { path: pointer(path, 'type') });
+    }
+  }
+}
