@@ -201,6 +201,7 @@ export const MESSAGES = {
   svgSkipped: (name: string, why: string) => `note: no SVG for ${quote(name)}: ${why}`,
   svgWritten: (file: string, name: string) => `wrote ${file} (${quote(name)})`,
   // histogram fits (src/fit/hist/, fit hist)
+  fitHistHs3Chi2: () => 'A chi-square fit has no likelihood to write as an HS3 model; fit with the Poisson likelihood (without --chi2) to make a benchmark bundle',
   fitHistUnknownShape: (term: string, expression: string, known: readonly string[]) =>
     `Unknown line shape ${quote(term)} in model ${quote(expression)}; expected terms joined by "+", each one of ${list(known)} (K: polynomial degree 0 to 10), e.g. gauss+expo`,
   fitHistEmptyTerm: (expression: string, known: readonly string[]) =>
@@ -605,6 +606,7 @@ export const HS3_EVAL_MESSAGES = {
   histfactoryMixed: (path: string) =>
     `histfactory_dist at ${path} is in a likelihood with other kinds of distributions; HistFactory likelihoods are fitted on their own (every distribution a histfactory_dist)`,
   unknownAnalysis: (name: string) => `Unknown analysis "${name}"`,
+  lineShapeKind: (kind: unknown, path: string, known: readonly string[]) => `Unknown line shape ${JSON.stringify(kind)} at ${path}; expected one of ${known.join(', ')}`,
   noLikelihood: () => 'The HS3 document has no likelihoods: there is nothing to evaluate or fit (its distributions can still be evaluated with createHs3Evaluator)',
   asimovAux: (type: string, path: string) => `Asimov data for the inline observation of ${path} (a ${type}) are not defined; supported for gaussian_dist, normal_dist and poisson_dist constraint terms`,
   genericObservables: (path: string, observables: readonly string[]) =>

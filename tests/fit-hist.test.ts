@@ -51,6 +51,7 @@ import { createDocument, type Histogram } from '../src/model/histogram.js';
 import { runBuiltCli } from './helpers/cli.js';
 import { requirePython } from './helpers/python.js';
 import { tempDir } from './helpers/tmp.js';
+import { PIPI, RHO_OMEGA, edgesOf, histogramOf, rhoOmega, rng } from './helpers/toys.js';
 
 const dir = tempDir('hist-serial-fit-hist-');
 
@@ -74,33 +75,6 @@ function integrate(f: (x: number) => number, a: number, b: number, tol = 1e-13, 
   g *= h;
   if (Math.abs(k - g) <= Math.max(tol, 1e-14 * Math.abs(k)) || depth > 30) return k;
   return integrate(f, a, c, tol / 2, depth + 1) + integrate(f, c, b, tol / 2, depth + 1);
-}
-
-/** xoshiro128** seeded through splitmix32: uniform doubles in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  const split = () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  const st = [split(), split(), split(), split()];
-  return () => {
-    const r = Math.imul(rotl(Math.imul(st[1]!, 5) >>> 0, 7), 9) >>> 0;
-    const t = (st[1]! << 9) >>> 0;
-    st[2]! ^= st[0]!;
-    st[3]! ^= st[1]!;
-    st[1]! ^= st[2]!;
-    st[0]! ^= st[3]!;
-    st[2]! ^= t;
-    st[3] = rotl(st[3]!, 11);
-    return r / 4294967296;
-  };
-}
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
 /** A Poisson count of mean `mean`: arrivals of a unit-rate process before `mean`. */
@@ -145,25 +119,12 @@ function peakOnSlope(seed: number, t: PeakOnSlope): BinnedData & { ns: number; n
   return { edges: edgesOf(t.lo, t.hi, t.bins), values, ns, nb };
 }
 
-/** A 1-d histogram of double storage (no flow bins) from bins. */
-function histogramOf(data: BinnedData, metadata?: Record<string, string>, axisMetadata?: Record<string, string>): Histogram {
-  const n = data.values.length;
-  return {
-    axes: [{ type: 'variable', edges: data.edges, underflow: false, overflow: false, circular: false, ...(axisMetadata ? { metadata: axisMetadata } : {}) }],
-    storage: data.variances
-      ? { type: 'weighted', layout: 'dense', arrays: { values: { dtype: 'f8', shape: [n], data: data.values }, variances: { dtype: 'f8', shape: [n], data: data.variances } } }
-      : { type: 'double', layout: 'dense', arrays: { values: { dtype: 'f8', shape: [n], data: data.values } } },
-    ...(metadata ? { metadata } : {}),
-  };
-}
-
 /** Mean and standard deviation (n − 1). */
 function meanSd(a: readonly number[]): [number, number] {
   const m = a.reduce((s, x) => s + x, 0) / a.length;
   return [m, Math.sqrt(a.reduce((s, x) => s + (x - m) ** 2, 0) / (a.length - 1))];
 }
 
-const edgesOf = (lo: number, hi: number, bins: number) => Float64Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins);
 
 // --- line shapes --------------------------------------------------------------------------------
 
@@ -694,35 +655,6 @@ describe('hist-serial fit hist (built CLI)', () => {
 });
 
 // --- canonical line shapes in fits: voigt, bwint, Gaussian resolutions, constraints ---------------
-
-const PIPI: [number, number] = [0.6, 0.95];
-/** ρ/ω-like truth: two interfering Breit-Wigners and an 8 MeV resolution. */
-const RHO_OMEGA = { mass1: 0.7755, width1: 0.1491, mass2: 0.78266, width2: 0.00868, r: 0.3, phi: 1.5, resolution: 0.008 };
-
-/**
- * `events` events of |A₁ + r e^{iφ} A₂|² (accept-reject on [0.5, 1.05], wide enough that nothing
- * outside smears into the window) smeared by a Gaussian (Box-Muller), binned on [0.6, 0.95] until
- * `events` fall inside: independent of the fit code but for {@link twoBwIntensity}.
- */
-function rhoOmega(seed: number, events: number, bins = 120): BinnedData {
-  const t = RHO_OMEGA;
-  const u = rng(seed);
-  const I = (m: number) => twoBwIntensity(m, { M: t.mass1, Gamma: t.width1 }, { M: t.mass2, Gamma: t.width2 }, t.r, t.phi);
-  let max = 0;
-  for (let m = 0.5; m <= 1.05; m += 1e-5) max = Math.max(max, I(m));
-  max *= 1.05;
-  const [lo, hi] = PIPI;
-  const values = new Float64Array(bins);
-  for (let n = 0; n < events; ) {
-    const m = 0.5 + 0.55 * u();
-    if (u() * max > I(m)) continue;
-    const x = m + t.resolution * Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-    if (x < lo || x >= hi) continue;
-    values[Math.floor(((x - lo) / (hi - lo)) * bins)]!++;
-    n++;
-  }
-  return { edges: edgesOf(lo, hi, bins), values };
-}
 
 const NEW_SHAPES: (ShapeCase & { cuts: number[] })[] = [
   { name: 'bwint', shape: bwInterference(PIPI), p: [0.7755, 0.1491, 0.78266, 0.00868, 0.3, 1.5], cuts: [0.7755, 0.78266] },

@@ -503,7 +503,7 @@ describe('compareFitResults', () => {
     const b = clone(a);
     b.parameters![2]!.error! *= 1.01;
     b.minimum!.value += 0.01;
-    (b.covariance!.values as number[][])[3]![4]! *= 1.5;
+    (b.covariance!.values as number[][])[3]![5]! *= 1.5;
     b.parameters!.pop();
     const diffs = compareFitResults(a, b);
     expect(diffs.map((d) => [d.kind, d.path])).toEqual([
@@ -514,9 +514,16 @@ describe('compareFitResults', () => {
       ['mismatch', '/correlation/values'],
     ]);
     const c = clone(a);
-    (c.covariance!.values as number[][])[3]![4]! *= 1.5;
-    expect(compareFitResults(a, c).map((d) => [d.kind, d.path])).toEqual([['value', '/covariance/values/3/4']]);
+    (c.covariance!.values as number[][])[3]![5]! *= 1.5;
+    expect(compareFitResults(a, c).map((d) => [d.kind, d.path])).toEqual([['value', '/covariance/values/3/5']]);
     expect(compareFitResults(a, c)[0]!.message).toContain('in 1 of 49 elements');
+  });
+
+  it('compares covariance elements in units of σᵢσⱼ: a 50% change of a correlation of 1.3e-6 is within rtol 1e-5, one of 0.048 is not', () => {
+    const c = clone(a);
+    (c.covariance!.values as number[][])[3]![4]! *= 1.5; // correlation 1.28e-6 → 1.9e-6
+    expect(compareFitResults(a, c)).toEqual([]);
+    expect(compareFitResults(a, c, { rtol: 1e-7, atol: 0 }).map((d) => d.path)).toEqual(['/covariance/values/3/4']);
   });
 });
 

@@ -45,7 +45,8 @@ export interface CompareFitResultsOptions {
  * `|a − b| ≤ atol + rtol·|b|` (NaN equals NaN). Compares each parameter's value, error, MINOS errors
  * and `fixed` flag (matched by name), the minimum (−ln L: `twice_nll` halved, offsets added), and
  * the covariance and correlation matrices element by element over the parameters both have (one
- * difference per matrix: the largest, with the count). An empty list means "the same within tolerance".
+ * difference per matrix: the largest, with the count), each element in its own unit σᵢσⱼ:
+ * `|a − b| ≤ atol + rtol·√(bᵢᵢ bⱼⱼ)` (for correlations, `atol + rtol`). An empty list means "the same within tolerance".
  *
  * @example
  * ```ts
@@ -136,10 +137,16 @@ export function compareFitResults(a: FitResult, b: FitResult, options: CompareFi
         const i = ra.index.get(ni)!;
         const j = ra.index.get(nj)!;
         const x = ra.at(i, j);
-        const y = rb.at(rb.index.get(ni)!, rb.index.get(nj)!);
-        if (close(x, y)) continue;
+        const bi = rb.index.get(ni)!;
+        const bj = rb.index.get(nj)!;
+        const y = rb.at(bi, bj);
+        // an element's unit is σᵢσⱼ (√ of b's diagonal elements; 1 for correlations): a covariance or
+        // correlation near zero compares against that, not against itself
+        const unit = Math.max(Math.abs(y), Math.sqrt(Math.abs(rb.at(bi, bi) * rb.at(bj, bj))));
+        const allowed = atol + rtol * (Number.isFinite(unit) ? unit : Math.abs(y));
+        if (Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)) || Math.abs(x - y) <= allowed) continue;
         count++;
-        const excess = Number.isNaN(x - y) ? Infinity : Math.abs(x - y) - (atol + rtol * Math.abs(y));
+        const excess = Number.isNaN(x - y) ? Infinity : Math.abs(x - y) - allowed;
         if (!worst || excess > worst.excess) worst = { i, j, x, y, excess };
       }
     }

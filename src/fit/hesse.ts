@@ -81,15 +81,18 @@ export function hessian(objective: Objective, x: ArrayLike<number>, options: Hes
   const scale = objective.scale ?? 2;
   const steps = Float64Array.from(free, (i) => rel * Math.max(1, Math.abs(at[i]!)));
   const out = objective.valueAndGradient ? gradientHessian(objective, at, free, steps) : valueHessian(objective, at, free, steps);
-  // second pass: a step above 1% of a parameter's (diagonal) error is too coarse for its curvature
+  // second pass: a step above 1% of a parameter's (diagonal) error is too coarse for its curvature.
+  // Gradient differences take 1e-3 σ; value differences 1e-2 σ (Richardson removes their O(h²) error,
+  // and a smaller step would amplify the objective's rounding and quadrature noise by 1/h²)
   const k = free.length;
   const redo: number[] = [];
+  const target = objective.valueAndGradient ? 1e-3 : 1e-2;
   for (let a = 0; a < k; a++) {
     const hii = out.values[a * k + a]!;
     if (hii > 0) {
       const sigma = Math.sqrt(scale / hii);
       if (steps[a]! > 0.01 * sigma) {
-        steps[a] = 1e-3 * sigma;
+        steps[a] = target * sigma;
         redo.push(a);
       }
     }

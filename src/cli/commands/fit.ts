@@ -20,7 +20,7 @@ import type { FitResult } from '../../fit-result/types.js';
 import type { Hs3Likelihood } from '../../model/hs3/eval/index.js';
 import { describeModel, readFitModel, selectionOptions, type FitModelInput, type ModelSelection } from './fit-model.js';
 import { fitModel, hypotest, likelihoodScanEntry, profileScan, toFitResult, upperLimit, type AsimovCapable } from '../../fit/infer.js';
-import { fitHistogram, formatMeasurement, histFitToFitResult, plotHistFit, summarizeHistFit, type Chi2Errors } from '../../fit/hist/index.js';
+import { fitHistogram, formatMeasurement, histFitToFitResult, histFitToHs3, plotHistFit, summarizeHistFit, type Chi2Errors } from '../../fit/hist/index.js';
 import { parseAddress } from '../../io/address.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { writeFitResults } from '../../io/fit-results.js';
@@ -458,7 +458,7 @@ function histCommand(ctx: CliContext): Command {
     .option('--init <name=value>', 'starting value of a parameter (repeatable)', collect(false), {})
     .option('--constrain <name=mean,sigma>', 'Gaussian constraint ((value - MEAN)/SIGMA)^2 added to -2 ln L, e.g. on a resolution (repeatable); the parameter starts at MEAN', constraintSetting, {})
     .option('--svg <file>', 'draw the data, the fit and its components, and the pulls, as SVG')
-    .option('-o, --output <file>', 'write the fit-result document (fit_result_schema 1, JSON); to .hsb/.hsj: the histogram and its fit result in one native container')
+    .option('-o, --output <file>', 'write the fit-result document (fit_result_schema 1, JSON); to .hsb/.hsj: a benchmark bundle, one native container with the histogram, its fit result and (Poisson fits) the model as HS3, which `hist-serial fit BUNDLE` re-fits')
     .addOption(formatOption())
     .addHelpText(
       'after',
@@ -497,9 +497,15 @@ function histCommand(ctx: CliContext): Command {
         for (const [k, c] of Object.entries(opts.constrain)) args.push('--constrain', `${k}=${c.mean},${c.sigma}`);
         const command = [...args, '-o', opts.output].map((a) => (/^[\w./:=@+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
         const result = histFitToFitResult(fit, { histogram: name, ...(file === STDIO ? {} : { uri: file }), command });
-        // a native container (.hsb, .hsj) holds the histogram and its fit result together; otherwise a fit-result JSON file
-        if (/\.(hsb|hsj)$/i.test(opts.output)) await writeDocument(opts.output, setFitResults(createDocument({ [name]: histogram }), { [name]: result }), { registry: ctx.registry });
-        else await writeFitResults(opts.output, result);
+        // a native container (.hsb, .hsj) is a benchmark bundle: the histogram, its fit result and (Poisson fits) the HS3 model; otherwise a fit-result JSON file
+        if (/\.(hsb|hsj)$/i.test(opts.output)) {
+          let doc = setFitResults(createDocument({ [name]: histogram }), { [name]: result });
+          if (fit.statistic === 'poisson') {
+            const axis = histogram.axes[0]!.metadata?.name;
+            doc = { ...doc, extras: { ...doc.extras, hs3: histFitToHs3(fit, { observable: typeof axis === 'string' && axis ? axis : 'x', data: name }) } };
+          }
+          await writeDocument(opts.output, doc, { registry: ctx.registry });
+        } else await writeFitResults(opts.output, result);
       }
       if (opts.svg) {
         const axis = histogram.axes[0]!.metadata;

@@ -38,7 +38,8 @@ export {
   type HistObjective,
   type HistObjectiveOptions,
 } from './likelihood.js';
-export { COMPONENT_ALIASES, COMPONENT_KINDS, MAX_POLY_DEGREE, RESOLUTION_KINDS, parseHistModel, type ComponentKind, type HistModel, type ModelComponent, type ParamKind } from './model.js';
+export { HIST_FIT_HS3, histFitToHs3, type HistFitToHs3Options } from './hs3.js';
+export { COMPONENT_ALIASES, COMPONENT_KINDS, MAX_POLY_DEGREE, RESOLUTION_KINDS, lineShapeFor, parseHistModel, type ComponentKind, type HistModel, type ModelComponent, type ParamKind } from './model.js';
 export { formatMeasurement, plotHistFit, type HistFitPlotOptions } from './plot.js';
 export { RESOLUTION_PARAM, voigtProfile, withResolution } from './resolution.js';
 export {

@@ -94,6 +94,16 @@ function spellings(): string[] {
   return Object.values(COMPONENT_ALIASES).map((names) => names[0]!);
 }
 
+/**
+ * The line shape of one kind over `range`: for `poly`, Bernstein basis polynomial `basis` of
+ * `degree`; with `resolution`, smeared by a Gaussian whose width is an extra last parameter.
+ */
+export function lineShapeFor(kind: ComponentKind, range: readonly [number, number], options: { degree?: number; basis?: number; resolution?: boolean } = {}): LineShape {
+  if (kind === 'poly') return bernsteinBasis(range, options.degree ?? 0, options.basis ?? 0);
+  const shape = SHAPES[kind](range);
+  return options.resolution ? withResolution(shape) : shape;
+}
+
 /** Parse one term of a model string: its kind, for polynomials its degree, and whether it has a resolution (`*gauss`). */
 function parseTerm(term: string, expression: string): { kind: ComponentKind; degree?: number; resolution?: boolean } {
   const factors = term.split('*');
@@ -145,7 +155,9 @@ export function parseHistModel(expression: string, range: readonly [number, numb
     seen.set(b, k);
     const name = counts.get(b)! > 1 ? `${b}_${k}` : b;
     const shapes =
-      p.kind === 'poly' ? Array.from({ length: p.degree! + 1 }, (_, nu) => bernsteinBasis(range, p.degree!, nu)) : [p.resolution ? withResolution(SHAPES[p.kind](range)) : SHAPES[p.kind](range)];
+      p.kind === 'poly'
+        ? Array.from({ length: p.degree! + 1 }, (_, nu) => lineShapeFor('poly', range, { degree: p.degree!, basis: nu }))
+        : [lineShapeFor(p.kind, range, p.resolution ? { resolution: true } : {})];
     const shapeParams = shapes[0]!.params.map((sp) => {
       names.push(`${name}.${sp.name}`);
       kinds.push(sp.kind);

@@ -6,6 +6,7 @@
 import { HistSerialError, pointer } from '../../../errors.js';
 import { HS3_EVAL_MESSAGES as M } from '../../../messages.js';
 import type { CompiledExpression } from './expression.js';
+import { buildLineShape, LINESHAPE_DIST } from './extensions.js';
 import { integrate, QUADRATURE_REL_TOL } from './quadrature.js';
 import gammainc from '@stdlib/math-base-special-gammainc';
 import gammaln from '@stdlib/math-base-special-gammaln';
@@ -23,6 +24,8 @@ export interface EvalDistribution {
   densities(columns: readonly Float64Array[], out: Float64Array): void;
   /** One observable: the probability of `[a, b]` (∫ density, closed form or quadrature). */
   probability?(a: number, b: number): number;
+  /** One observable: the probability of each bin of `edges` (inside the domain) into `out`, when faster than bin by bin. */
+  binProbabilities?(edges: Float64Array, out: Float64Array): void;
   /** Integral of the unnormalised shape over the domain (one-dimensional fundamental shapes only). */
   readonly normalization?: number;
   /** How the normalisation was obtained. */
@@ -480,7 +483,20 @@ const BUILDERS: Record<string, Builder> = {
           for (let i = 0; i < out.length; i++) out[i]! += f * tmp[i]!;
         });
       },
-      ...(oneObservable ? { probability: (a: number, b: number) => summands.reduce((sum, dist, i) => sum + fractions[i]! * dist.probability!(a, b), 0) } : {}),
+      ...(oneObservable
+        ? {
+            probability: (a: number, b: number) => summands.reduce((sum, dist, i) => sum + fractions[i]! * dist.probability!(a, b), 0),
+            binProbabilities: (edges: Float64Array, out: Float64Array) => {
+              const n = edges.length - 1;
+              const tmp = new Float64Array(n);
+              out.fill(0, 0, n);
+              summands.forEach((dist, k) => {
+                binProbabilities(dist, edges, tmp);
+                for (let i = 0; i < n; i++) out[i]! += fractions[k]! * tmp[i]!;
+              });
+            },
+          }
+        : {}),
     };
   },
   product_dist: (d, ctx, path) => {
@@ -508,7 +524,14 @@ const BUILDERS: Record<string, Builder> = {
   rate_extended_dist: (d, ctx, path) => rateExtended(d, ctx, path),
   generic_dist: (d, ctx, path) => genericDistribution(d, ctx, path),
   bincounts_extended_dist: (d, ctx, path) => rateExtended(d, ctx, path),
+  [LINESHAPE_DIST]: buildLineShape,
 };
+
+/** Probabilities of the bins of `edges` into `out`: the distribution's own loop, else bin by bin. */
+export function binProbabilities(dist: EvalDistribution, edges: Float64Array, out: Float64Array): void {
+  if (dist.binProbabilities) return dist.binProbabilities(edges, out);
+  for (let i = 0; i + 1 < edges.length; i++) out[i] = dist.probability!(edges[i]!, edges[i + 1]!);
+}
 
 /** Distribution types the evaluator supports. */
 export const SUPPORTED_TYPES: readonly string[] = Object.keys(BUILDERS);

@@ -16,7 +16,7 @@ import { HistSerialError, pointer } from '../../../errors.js';
 import { HS3_EVAL_MESSAGES as M } from '../../../messages.js';
 import type { AsimovCapable } from '../../../fit/infer.js';
 import type { Objective } from '../../../fit/objective.js';
-import type { EvalDistribution } from './distributions.js';
+import { binProbabilities, type EvalDistribution } from './distributions.js';
 import { asArray, Hs3Scope, indexHs3, type Hs3Index } from './scope.js';
 
 type Json = Record<string, unknown>;
@@ -236,7 +236,9 @@ function likelihoodOver(terms: Term[], scope: Hs3Scope, f: Frame): Hs3Likelihood
         if (!edges) return;
         const dist = scope.distribution(t.dist, t.path);
         const nu = dist.expectedEvents ?? observed(t);
-        for (let i = 0; i + 1 < edges.length; i++) out.push(nu * dist.probability!(edges[i]!, edges[i + 1]!));
+        const probs = new Float64Array(edges.length - 1);
+        binProbabilities(dist, edges, probs);
+        for (const p of probs) out.push(nu * p);
       });
       return Float64Array.from(out);
     },
@@ -378,9 +380,11 @@ function termValue(t: Term, scope: Hs3Scope): number {
     case 'binned': {
       const nu = dist.expectedEvents;
       let total = 0;
+      const probs = new Float64Array(t.counts.length);
+      binProbabilities(dist, t.edges, probs);
       for (let i = 0; i < t.counts.length; i++) {
         const n = t.counts[i]!;
-        const p = dist.probability!(t.edges[i]!, t.edges[i + 1]!);
+        const p = probs[i]!;
         if (nu === undefined) {
           if (n !== 0) total -= 2 * n * Math.log(p);
         } else {
