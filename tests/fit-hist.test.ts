@@ -134,6 +134,29 @@ interface ShapeCase {
   p: number[];
 }
 
+/** The shape's gradients of its bin fractions (23 bins) against a 5-point stencil with step `stepOf(value, k)`, to `tol` relative. */
+function checkFractionGradients(shape: LineShape, p: number[], stepOf: (v: number, k: number) => number, tol: number): void {
+  const edges = edgesOf(...shape.range, 23);
+  const out = new Float64Array(23);
+  const grad = p.map(() => new Float64Array(23));
+  shape.fractions(edges, p, out, grad);
+  p.forEach((v, k) => {
+    const h = stepOf(v, k);
+    const at = (d: number) => {
+      const q = [...p];
+      q[k] = v + d;
+      const o = new Float64Array(23);
+      shape.fractions(edges, q, o);
+      return o;
+    };
+    const [a, b, c, d] = [at(-2 * h), at(-h), at(h), at(2 * h)];
+    for (let i = 0; i < 23; i++) {
+      const fd = (a[i]! - 8 * b[i]! + 8 * c[i]! - d[i]!) / (12 * h);
+      expect(Math.abs(grad[k]![i]! - fd)).toBeLessThan(tol * (1 + Math.abs(fd)));
+    }
+  });
+}
+
 const R: [number, number] = [0, 10];
 const SHAPES: ShapeCase[] = [
   { name: 'gaussian', shape: gaussian(R), p: [4.2, 0.7] },
@@ -177,26 +200,8 @@ describe('line shapes', () => {
   });
 
   it.each(SHAPES.filter((s) => s.p.length > 0))('$name: gradients of the bin fractions agree with finite differences', ({ shape, p }) => {
-    const edges = edgesOf(...shape.range, 23);
-    const out = new Float64Array(23);
-    const grad = p.map(() => new Float64Array(23));
-    shape.fractions(edges, p, out, grad);
-    p.forEach((v, k) => {
-      // a 5-point stencil with its own step, independent of the shape's
-      const h = 1e-3 * Math.max(Math.abs(v), 0.1);
-      const at = (d: number) => {
-        const q = [...p];
-        q[k] = v + d;
-        const o = new Float64Array(23);
-        shape.fractions(edges, q, o);
-        return o;
-      };
-      const [a, b, c, d] = [at(-2 * h), at(-h), at(h), at(2 * h)];
-      for (let i = 0; i < 23; i++) {
-        const fd = (a[i]! - 8 * b[i]! + 8 * c[i]! - d[i]!) / (12 * h);
-        expect(Math.abs(grad[k]![i]! - fd)).toBeLessThan(1e-6 * (1 + Math.abs(fd)));
-      }
-    });
+    // a step of its own, independent of the shape's
+    checkFractionGradients(shape, p, (v) => 1e-3 * Math.max(Math.abs(v), 0.1), 1e-6);
   });
 
   it('Gaussian: CDF values of the standard normal, both tails accurate', () => {
@@ -697,27 +702,12 @@ describe('new line shapes: voigt, bwint and shapes with a Gaussian resolution', 
   });
 
   it.each(NEW_SHAPES)('$name: gradients of the bin fractions agree with finite differences', ({ shape, p }) => {
-    const edges = edgesOf(...shape.range, 23);
-    const out = new Float64Array(23);
-    const grad = p.map(() => new Float64Array(23));
-    shape.fractions(edges, p, out, grad);
-    p.forEach((v, k) => {
-      // a 5-point stencil with its own step: positions by a fraction of the smallest width, widths relatively
+    // positions step by a fraction of the smallest width, widths relatively
+    const minWidth = Math.min(...p.filter((_, j) => shape.params[j]!.kind === 'width'));
+    checkFractionGradients(shape, p, (v, k) => {
       const kind = shape.params[k]!.kind;
-      const h = 1e-3 * (kind === 'position' ? Math.min(...p.filter((_, j) => shape.params[j]!.kind === 'width')) : kind === 'width' ? v : Math.max(Math.abs(v), 0.1));
-      const at = (d: number) => {
-        const q = [...p];
-        q[k] = v + d;
-        const o = new Float64Array(23);
-        shape.fractions(edges, q, o);
-        return o;
-      };
-      const [a, b, c, d] = [at(-2 * h), at(-h), at(h), at(2 * h)];
-      for (let i = 0; i < 23; i++) {
-        const fd = (a[i]! - 8 * b[i]! + 8 * c[i]! - d[i]!) / (12 * h);
-        expect(Math.abs(grad[k]![i]! - fd)).toBeLessThan(1e-5 * (1 + Math.abs(fd)));
-      }
-    });
+      return 1e-3 * (kind === 'position' ? minWidth : kind === 'width' ? v : Math.max(Math.abs(v), 0.1));
+    }, 1e-5);
   });
 
   it('voigt and gauss*gauss are the closed forms; the smeared densities are the convolution integral by quadrature', () => {
