@@ -606,6 +606,7 @@ export const HS3_EVAL_MESSAGES = {
   histfactoryMixed: (path: string) =>
     `histfactory_dist at ${path} is in a likelihood with other kinds of distributions; HistFactory likelihoods are fitted on their own (every distribution a histfactory_dist)`,
   unknownAnalysis: (name: string) => `Unknown analysis "${name}"`,
+  functionVariable: (path: string, variable: string, expected: string) => `The function at ${path} depends on "${variable}"; the distribution's observable is "${expected}"`,
   lineShapeKind: (kind: unknown, path: string, known: readonly string[]) => `Unknown line shape ${JSON.stringify(kind)} at ${path}; expected one of ${known.join(', ')}`,
   noLikelihood: () => 'The HS3 document has no likelihoods: there is nothing to evaluate or fit (its distributions can still be evaluated with createHs3Evaluator)',
   asimovAux: (type: string, path: string) => `Asimov data for the inline observation of ${path} (a ${type}) are not defined; supported for gaussian_dist, normal_dist and poisson_dist constraint terms`,

@@ -184,6 +184,37 @@ describe('HS3 likelihoods: terms against their formulas', () => {
     expect(rel(lh.twiceNllAt({ alpha: -0.2 }), want)).toBeGreaterThan(1e-3);
   });
 
+  it('distributions defined by functions of the observable equal their closed-form twins', () => {
+    const entries = [[0.1], [0.4], [1.3], [1.9]];
+    const base = {
+      functions: [
+        { name: 'f', type: 'generic_function', expression: 'exp(-c*x)' },
+        { name: 'logf', type: 'generic_function', expression: '-c*x' },
+        { name: 'rate', type: 'product', factors: [5, 'f'] },
+        { name: 'eff', type: 'polynomial', x: 'x', coefficients: [1, 0.5] },
+      ],
+      data: [{ name: 'd', type: 'unbinned', entries, axes: [{ name: 'x', min: 0, max: 2 }] }],
+      parameter_points: [{ name: 'default', parameters: [{ name: 'c', value: 0.7 }, { name: 'm', value: 1 }, { name: 's', value: 0.6 }] }],
+    };
+    const nll = (dists: unknown[]) => {
+      const lh = createHs3Likelihood({ ...base, distributions: dists, likelihoods: [{ name: 'L', distributions: ['p'], data: ['d'] }] });
+      return lh.value(lh.init);
+    };
+    const expo = nll([{ name: 'p', type: 'exponential_dist', x: 'x', c: 'c' }]);
+    expect(rel(nll([{ name: 'p', type: 'density_function_dist', function: 'f' }]), expo)).toBeLessThan(1e-11);
+    expect(rel(nll([{ name: 'p', type: 'log_density_function_dist', function: 'logf' }]), expo)).toBeLessThan(1e-11);
+    // ν = ∫₀² 5 e^{−cx} dx
+    const nu = (5 * -Math.expm1(-1.4)) / 0.7;
+    const extended = nll([
+      { name: 'e', type: 'exponential_dist', x: 'x', c: 'c' },
+      { name: 'p', type: 'rate_extended_dist', dist: 'e', rate: nu },
+    ]);
+    expect(rel(nll([{ name: 'p', type: 'rate_density_dist', x: 'x', density: 'rate' }]), extended)).toBeLessThan(1e-11);
+    expect(rel(extended, expo + 2 * (nu - 4 * Math.log(nu) + lnFact(4)))).toBeLessThan(1e-12);
+    const twin = nll([{ name: 'p', type: 'generic_dist', expression: 'exp(-0.5*((x-m)/s)^2)*(1+0.5*x)' }]);
+    expect(rel(nll([{ name: 'g', type: 'gaussian_dist', x: 'x', mean: 'm', sigma: 's' }, { name: 'p', type: 'efficiency_product_pdf_dist', pdf: 'g', eff: 'eff' }]), twin)).toBeLessThan(1e-11);
+  });
+
   it('bounds come from the analysis domains, the POI from parameters_of_interest', () => {
     const { hs3 } = countingExperiment(10, 5, 7);
     const lh = createHs3Likelihood(hs3);

@@ -48,6 +48,8 @@ export interface BuildContext {
   isObservable(name: string): boolean;
   /** A generic expression compiled (once) for the expression at `path`. */
   expression(source: string, path: string): CompiledExpression;
+  /** Function `name` of one observable (parameters at their current values). */
+  observableFunction(name: string, path: string): { variable: string; f: (x: number) => number };
   /** Build a referenced distribution by name. */
   distribution(name: string, path: string): EvalDistribution;
 }
@@ -395,6 +397,36 @@ function genericDistribution(d: Json, ctx: BuildContext, path: string): EvalDist
   }));
 }
 
+/** A distribution whose unnormalised density is a function of its observable (normalised by quadrature). */
+function densityFunction(d: Json, ctx: BuildContext, path: string, key: string, wrap: (f: (x: number) => number) => (x: number) => number): EvalDistribution {
+  const at = pointer(path, key);
+  const { variable: x, f } = ctx.observableFunction(variable(d, key, path), at);
+  if (typeof d.x === 'string' && d.x !== x) throw new HistSerialError('SCHEMA', M.functionVariable(at, x, d.x), { path: at });
+  const g = wrap(f);
+  return oneDim({ ...d, x }, String(d.type), x, ctx, path, () => ({ shape: g }));
+}
+
+/** `rate_density_dist`, `bincounts_density_dist`: f normalised, with ν = ∫ f over the domain. */
+function rateDensity(d: Json, ctx: BuildContext, path: string): EvalDistribution {
+  const dist = densityFunction(d, ctx, path, 'density', (f) => f);
+  return { ...dist, expectedEvents: dist.normalization! };
+}
+
+/** `efficiency_product_pdf_dist`: a one-dimensional pdf times an efficiency function of its observable, normalised again. */
+function efficiencyProduct(d: Json, ctx: BuildContext, path: string): EvalDistribution {
+  const pdf = ctx.distribution(variable(d, 'pdf', path), pointer(path, 'pdf'));
+  const at = pointer(path, 'eff');
+  const { variable: x, f: eff } = ctx.observableFunction(variable(d, 'eff', path), at);
+  if (pdf.observables.length !== 1 || pdf.observables[0] !== x) throw new HistSerialError('SCHEMA', M.functionVariable(at, x, pdf.observables.join(', ')), { path: at });
+  const row = [0];
+  return oneDim({ ...d, x }, 'efficiency_product_pdf_dist', x, ctx, path, () => ({
+    shape: (v) => {
+      row[0] = v;
+      return pdf.density(row) * eff(v);
+    },
+  }));
+}
+
 // ---------------------------------------------------------------- builders
 
 type Builder = (d: Json, ctx: BuildContext, path: string) => EvalDistribution;
@@ -523,6 +555,11 @@ const BUILDERS: Record<string, Builder> = {
   multivariate_normal_dist: (d, ctx, path) => multivariateNormal(d, ctx, path),
   rate_extended_dist: (d, ctx, path) => rateExtended(d, ctx, path),
   generic_dist: (d, ctx, path) => genericDistribution(d, ctx, path),
+  density_function_dist: (d, ctx, path) => densityFunction(d, ctx, path, 'function', (f) => f),
+  log_density_function_dist: (d, ctx, path) => densityFunction(d, ctx, path, 'function', (f) => (x) => Math.exp(f(x))),
+  rate_density_dist: (d, ctx, path) => rateDensity(d, ctx, path),
+  bincounts_density_dist: (d, ctx, path) => rateDensity(d, ctx, path),
+  efficiency_product_pdf_dist: (d, ctx, path) => efficiencyProduct(d, ctx, path),
   bincounts_extended_dist: (d, ctx, path) => rateExtended(d, ctx, path),
   [LINESHAPE_DIST]: buildLineShape,
 };

@@ -140,6 +140,77 @@ export class Hs3Scope implements BuildContext {
     return v.map((x, i) => this.number(x, pointer(path, key, i)));
   }
 
+  /**
+   * Function `name` of one observable, for the distributions defined by a function (density_function,
+   * log_density_function, rate_density, bincounts_density, efficiency_product): generic_function,
+   * polynomial, sum and product of such, parameters and numbers. Parameters take their current
+   * values; the result is a function of the observable.
+   */
+  observableFunction(name: string, path: string): { variable: string; f: (x: number) => number } {
+    const variables = new Set<string>();
+    const f = this.observableTerm(name, path, variables, new Set());
+    if (variables.size !== 1) throw new HistSerialError('UNSUPPORTED_OPERATION', M.genericObservables(path, [...variables]), { path });
+    return { variable: [...variables][0]!, f };
+  }
+
+  private observableTerm(v: unknown, path: string, variables: Set<string>, stack: Set<string>): (x: number) => number {
+    if (typeof v === 'number') return () => v;
+    if (typeof v !== 'string') throw new HistSerialError('SCHEMA', M.badValue(v, path), { path });
+    if (this.index.axes.has(v) && !this.index.functions.has(v)) {
+      variables.add(v);
+      return (x) => x;
+    }
+    const fn = this.index.functions.get(v);
+    if (!fn) {
+      const value = this.parameter(v, path);
+      return () => value;
+    }
+    if (stack.has(v)) throw new HistSerialError('BAD_MODEL', M.cycle(v), { path });
+    stack.add(v);
+    try {
+      const f = fn.json;
+      const at = fn.path;
+      const terms = (key: string) => {
+        const list = f[key];
+        if (!Array.isArray(list)) throw new HistSerialError('SCHEMA', M.missingKey(key, at), { path: pointer(at, key) });
+        return list.map((item, i) => this.observableTerm(item, pointer(at, key, i), variables, stack));
+      };
+      switch (f.type) {
+        case 'sum': {
+          const t = terms('summands');
+          return (x) => t.reduce((acc, g) => acc + g(x), 0);
+        }
+        case 'product': {
+          const t = terms('factors');
+          return (x) => t.reduce((acc, g) => acc * g(x), 1);
+        }
+        case 'polynomial': {
+          const xv = this.observableTerm(f.x, pointer(at, 'x'), variables, stack);
+          const c = terms('coefficients');
+          return (x) => {
+            const u = xv(x);
+            return c.reduceRight((acc, g) => acc * u + g(x), 0);
+          };
+        }
+        case 'generic_function': {
+          if (typeof f.expression !== 'string') throw new HistSerialError('SCHEMA', M.missingKey('expression', at), { path: pointer(at, 'expression') });
+          const ePath = pointer(at, 'expression');
+          const c = this.expression(f.expression, ePath);
+          const parts = c.symbols.map((s) => this.observableTerm(s, ePath, variables, stack));
+          const values = new Float64Array(parts.length);
+          return (x) => {
+            for (let i = 0; i < parts.length; i++) values[i] = parts[i]!(x);
+            return c.evaluate(values);
+          };
+        }
+        default:
+          throw new HistSerialError('UNSUPPORTED_OPERATION', M.unknownFunctionType(f.type, pointer(at, 'type')), { path: pointer(at, 'type') });
+      }
+    } finally {
+      stack.delete(v);
+    }
+  }
+
   /** sum, product, polynomial and generic_function of parameters (spec 2.2). */
   private evaluateFunction(f: Json, path: string): number {
     switch (f.type) {
