@@ -288,6 +288,18 @@ describe('HS3 semantic rules', () => {
     ]);
   });
 
+  it('generic expressions must parse: a syntax error (SCHEMA) or an unknown function (UNSUPPORTED_OPERATION) at the expression, with the position', () => {
+    const d = model();
+    d.functions = [{ name: 'f', type: 'generic_function', expression: 'mu*(1+alpha_jes' }];
+    d.distributions.push({ name: 'g', type: 'generic_dist', expression: 'gamma(x)*mu' });
+    const issues = expectIssue(d, 'SCHEMA', '/functions/0/expression');
+    expect(issues.find((i) => i.path === '/functions/0/expression')!.message).toMatch(/character \d+/);
+    expectIssue(d, 'UNSUPPORTED_OPERATION', '/distributions/1/expression');
+    const ok = model();
+    ok.functions = [{ name: 'f', type: 'generic_function', expression: 'mu*(1+0.1*alpha_jes)' }];
+    expect(pairs(checkHS3(ok), 'error')).toEqual([]);
+  });
+
   it('DUPLICATE_NAME across sections, within samples, axes and parameter points; an analysis clash only warns', () => {
     const d = model();
     d.domains[0].name = 'L';

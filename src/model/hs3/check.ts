@@ -5,7 +5,7 @@
  * defect. Unknown distribution, function, data and modifier types are kept and reported as warnings.
  * @module
  */
-import { issue, pointer, type Issue } from '../../errors.js';
+import { HistSerialError, issue, pointer, type Issue } from '../../errors.js';
 import { MESSAGES } from '../../messages.js';
 import { validateSchema } from '../../schema/validator.js';
 import type {
@@ -33,6 +33,7 @@ import {
   type TypeRoles,
 } from './catalog.js';
 import { effectiveConstraint, histFactoryBinCount, modifierParameters, totalBinCount } from './histfactory.js';
+import { compileExpression } from './eval/expression.js';
 
 type Json = Record<string, unknown>;
 type Kind = 'distribution' | 'function' | 'data' | 'likelihood' | 'domain' | 'parameter_point' | 'analysis';
@@ -80,6 +81,16 @@ export function checkHS3(json: unknown): Issue[] {
     return legacy ? [issue('UNSUPPORTED_VERSION', '', MESSAGES.hs3Legacy()), ...schemaIssues] : schemaIssues;
   }
   return new HS3Checker(json as HS3Document).run();
+}
+
+/** The symbols of an object's generic expression, or undefined when it has none that compiles. */
+function expressionSymbols(o: Json, path: string): readonly string[] | undefined {
+  if (typeof o.expression !== 'string') return undefined;
+  try {
+    return compileExpression(o.expression, pointer(path, 'expression')).symbols;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Index of the named objects of a (schema-valid) HS3 document, by kind. */
@@ -151,7 +162,12 @@ export class HS3Index {
         complete = false;
         return;
       }
-      if (roles.opaque) complete = false;
+      if (roles.opaque) {
+        // a generic expression that compiles names its symbols: visit them like any other input
+        const symbols = expressionSymbols(e.value, e.path);
+        if (symbols) symbols.forEach((sym) => visitName(sym, pointer(e.path, 'expression')));
+        else complete = false;
+      }
       const skip = new Set(['name', 'type', ...(roles.ignore ?? [])]);
       for (const f of roles.variates ?? []) {
         skip.add(f);
@@ -314,6 +330,7 @@ class HS3Checker {
       return;
     }
     this.references(d, path, roles);
+    if (type === 'generic_dist') this.checkExpression(d, path);
     switch (type) {
       case 'histfactory_dist':
         this.checkHistFactory(d as unknown as HistFactoryDist, path);
@@ -421,6 +438,18 @@ class HS3Checker {
       return;
     }
     this.references(f, path, roles);
+    if (f.type === 'generic_function') this.checkExpression(f, path);
+  }
+
+  /** A generic expression must parse (HS3 3.1): its syntax error, with the position, is an error of the document. */
+  private checkExpression(o: Json, path: string) {
+    if (typeof o.expression !== 'string') return;
+    try {
+      compileExpression(o.expression, pointer(path, 'expression'));
+    } catch (err) {
+      if (!(err instanceof HistSerialError)) throw err;
+      this.error(err.code === 'UNSUPPORTED_OPERATION' ? 'UNSUPPORTED_OPERATION' : 'SCHEMA', pointer(path, 'expression'), err.message);
+    }
   }
 
   private checkData(d: Json, path: string) {
