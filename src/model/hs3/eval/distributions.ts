@@ -95,6 +95,20 @@ function list(d: Json, key: string, path: string): unknown[] {
   return v;
 }
 
+/** Scratch buffers of the batched loops, one per nesting level of composites (a fit reuses them every evaluation). */
+const scratch: Float64Array[] = [];
+let scratchDepth = 0;
+
+function withScratch(n: number, fn: (buffer: Float64Array) => void): void {
+  const level = scratchDepth++;
+  try {
+    if (!scratch[level] || scratch[level].length < n) scratch[level] = new Float64Array(n);
+    fn(scratch[level].subarray(0, n));
+  } finally {
+    scratchDepth--;
+  }
+}
+
 /** `densities` from `density`, one point at a time (for distributions without a faster loop). */
 export function pointwise(density: (values: readonly number[]) => number): (columns: readonly Float64Array[], out: Float64Array) => void {
   return (columns, out) => {
@@ -507,12 +521,15 @@ const BUILDERS: Record<string, Builder> = {
       ...(expectedEvents === undefined ? {} : { expectedEvents }),
       density,
       densities: (columns, out) => {
-        out.fill(0);
-        const tmp = new Float64Array(out.length);
-        summands.forEach((dist, k) => {
-          dist.densities(columns, tmp);
-          const f = fractions[k]!;
-          for (let i = 0; i < out.length; i++) out[i]! += f * tmp[i]!;
+        summands[0]!.densities(columns, out);
+        const f0 = fractions[0]!;
+        for (let i = 0; i < out.length; i++) out[i]! *= f0;
+        withScratch(out.length, (tmp) => {
+          for (let k = 1; k < summands.length; k++) {
+            summands[k]!.densities(columns, tmp);
+            const f = fractions[k]!;
+            for (let i = 0; i < out.length; i++) out[i]! += f * tmp[i]!;
+          }
         });
       },
       ...(oneObservable
@@ -543,11 +560,12 @@ const BUILDERS: Record<string, Builder> = {
       density,
       densities: (columns, out) => {
         out.fill(1);
-        const tmp = new Float64Array(out.length);
-        factors.forEach((f, k) => {
-          f.densities(index[k]!.map((j) => columns[j]!), tmp);
-          for (let i = 0; i < out.length; i++) out[i]! *= tmp[i]!;
-        });
+        withScratch(out.length, (tmp) =>
+          factors.forEach((f, k) => {
+            f.densities(index[k]!.map((j) => columns[j]!), tmp);
+            for (let i = 0; i < out.length; i++) out[i]! *= tmp[i]!;
+          }),
+        );
       },
     };
   },
