@@ -606,6 +606,7 @@ export const HS3_EVAL_MESSAGES = {
   histfactoryMixed: (path: string) =>
     `histfactory_dist at ${path} is in a likelihood with other kinds of distributions; HistFactory likelihoods are fitted on their own (every distribution a histfactory_dist)`,
   unknownAnalysis: (name: string) => `Unknown analysis "${name}"`,
+  nesting: (path: string, max: number) => `Distributions and functions nest deeper than ${max} levels at ${path}; refusing to build them`,
   functionVariable: (path: string, variable: string, expected: string) => `The function at ${path} depends on "${variable}"; the distribution's observable is "${expected}"`,
   lineShapeKind: (kind: unknown, path: string, known: readonly string[]) => `Unknown line shape ${JSON.stringify(kind)} at ${path}; expected one of ${known.join(', ')}`,
   noLikelihood: () => 'The HS3 document has no likelihoods: there is nothing to evaluate or fit (its distributions can still be evaluated with createHs3Evaluator)',

@@ -228,6 +228,27 @@ describe('HS3 likelihoods: terms against their formulas', () => {
     expect(r.minimum.x[0]).toBeCloseTo(0.6, 6);
   });
 
+  it('hostile documents: deep nesting, a cycle, 1e10 declared bins and a self-referencing function are typed errors, not crashes', () => {
+    const axes = [{ name: 'x', min: -1, max: 1 }];
+    const data = [{ name: 'd', type: 'unbinned', entries: [[0.5]], axes }];
+    const codeOf = (doc: Record<string, unknown>) => {
+      try {
+        createHs3Likelihood(doc);
+        return 'no error';
+      } catch (err) {
+        return isHistSerialError(err) ? `${err.code} ${err.path}` : `not typed: ${String(err)}`;
+      }
+    };
+    const chain = [{ name: 'd0', type: 'gaussian_dist', x: 'x', mean: 0, sigma: 1 }, ...Array.from({ length: 20_000 }, (_, i) => ({ name: `d${i + 1}`, type: 'mixture_dist', summands: [`d${i}`], coefficients: [] }))];
+    expect(codeOf({ distributions: chain, data, likelihoods: [{ name: 'L', distributions: ['d20000'], data: ['d'] }] })).toBe('LIMIT_EXCEEDED /distributions/19801/summands/0');
+    const cycle = [{ name: 'a', type: 'mixture_dist', summands: ['b'], coefficients: [] }, { name: 'b', type: 'mixture_dist', summands: ['a'], coefficients: [] }];
+    expect(codeOf({ distributions: cycle, data, likelihoods: [{ name: 'L', distributions: ['a'], data: ['d'] }] })).toBe('BAD_MODEL /distributions/1/summands/0');
+    const binned = [{ name: 'd', type: 'binned', contents: [1], axes: [{ name: 'x', min: 0, max: 1, nbins: 1e10 }] }];
+    expect(codeOf({ distributions: [{ name: 'g', type: 'gaussian_dist', x: 'x', mean: 0, sigma: 1 }], data: binned, likelihoods: [{ name: 'L', distributions: ['g'], data: ['d'] }] })).toBe('SCHEMA /data/0/axes');
+    const selfRef = { functions: [{ name: 'f', type: 'sum', summands: ['f'] }], distributions: [{ name: 'g', type: 'gaussian_dist', x: 'x', mean: 'f', sigma: 1 }], data, likelihoods: [{ name: 'L', distributions: ['g'], data: ['d'] }] };
+    expect(codeOf(selfRef)).toBe('BAD_MODEL /functions/0/summands/0');
+  });
+
   it('unknown types and missing parameters name the type and the path', () => {
     const doc = {
       distributions: [{ name: 'w', type: 'weird_dist', x: 'x' }],

@@ -99,11 +99,13 @@ function select(doc: Json, options: Hs3LikelihoodOptions) {
   return { analysis, likelihood, likelihoodPath: pointer('', 'likelihoods', li), pointName, point, bounds, pois };
 }
 
-function binnedAxis(ds: Json, path: string): Float64Array {
+/** The bin edges of one-axis binned data with `bins` contents (checked before anything is allocated). */
+function binnedAxis(ds: Json, path: string, bins: number): Float64Array {
   const axes = asArray(ds.axes);
   const a = axes[0];
   const bad = () => new HistSerialError('SCHEMA', M.binnedAxes(path), { path: pointer(path, 'axes') });
   if (axes.length !== 1 || !a) throw bad();
+  if ((Array.isArray(a.edges) ? a.edges.length - 1 : a.nbins) !== bins) throw bad();
   if (Array.isArray(a.edges)) {
     const e = Float64Array.from(a.edges as number[]);
     for (let i = 1; i < e.length; i++) if (!(e[i]! > e[i - 1]!)) throw bad();
@@ -297,9 +299,9 @@ function compileTerms(doc: Json, lh: Json, lpath: string, scope: Hs3Scope): Term
         return;
       case 'binned': {
         if (dist.observables.length !== 1 || !dist.probability) throw new HistSerialError('UNSUPPORTED_OPERATION', M.binnedDistribution(dist.type, dsPath), { path: dsPath });
-        const edges = binnedAxis(ds, dsPath);
         const contents = Array.isArray(ds.contents) ? (ds.contents as unknown[]) : [];
-        if (contents.length !== edges.length - 1 || contents.some((c) => typeof c !== 'number')) throw new HistSerialError('SCHEMA', M.binnedAxes(dsPath), { path: pointer(dsPath, 'contents') });
+        if (contents.some((c) => typeof c !== 'number')) throw new HistSerialError('SCHEMA', M.binnedAxes(dsPath), { path: pointer(dsPath, 'contents') });
+        const edges = binnedAxis(ds, dsPath, contents.length);
         terms.push({ kind: 'binned', dist: dist.name, path, edges, counts: Float64Array.from(contents as number[]) });
         return;
       }

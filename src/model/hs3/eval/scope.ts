@@ -3,7 +3,7 @@
  * one parameter point. A scope builds each distribution and function once (by name, cycles
  * refused); `reset` forgets them so the same scope serves the next point of a fit.
  */
-import { HistSerialError, pointer } from '../../../errors.js';
+import { HistSerialError, LimitError, pointer } from '../../../errors.js';
 import { HS3_EVAL_MESSAGES as M } from '../../../messages.js';
 import { buildDistribution, type BuildContext, type EvalDistribution } from './distributions.js';
 import { compileExpression, type CompiledExpression } from './expression.js';
@@ -52,6 +52,9 @@ export type ParameterLookup = (name: string, path: string) => number;
 
 const ALL: readonly [number, number] = [-Infinity, Infinity];
 
+/** Deepest chain of distributions and functions built inside one another (a deeper one is refused, not a stack overflow). */
+export const MAX_NESTING = 200;
+
 /** Builds distributions and function values of an indexed document at one parameter point. */
 export class Hs3Scope implements BuildContext {
   private readonly built = new Map<string, EvalDistribution>();
@@ -78,6 +81,7 @@ export class Hs3Scope implements BuildContext {
     if (done !== undefined) return done;
     const key = `function:${name}`;
     if (this.building.has(key)) throw new HistSerialError('BAD_MODEL', M.cycle(name), { path });
+    this.nested(path);
     this.building.add(key);
     try {
       const v = this.evaluateFunction(fn.json, fn.path);
@@ -93,6 +97,11 @@ export class Hs3Scope implements BuildContext {
     if (d) return d;
     if (unbounded) return ALL;
     throw new HistSerialError('UNSUPPORTED_OPERATION', M.noDomain(variable, path), { path });
+  }
+
+  /** Refuse to build deeper than {@link MAX_NESTING}. */
+  private nested(path: string): void {
+    if (this.building.size >= MAX_NESTING) throw new LimitError(M.nesting(path, MAX_NESTING), { path });
   }
 
   isObservable(name: string): boolean {
@@ -115,6 +124,7 @@ export class Hs3Scope implements BuildContext {
     const entry = this.index.distributions.get(name);
     if (!entry) throw new HistSerialError('DANGLING_REFERENCE', M.unknownDistribution(name, path), { path });
     if (this.building.has(name)) throw new HistSerialError('BAD_MODEL', M.cycle(name), { path });
+    this.nested(path);
     this.building.add(name);
     try {
       const dist = buildDistribution(entry.json, this, entry.path);
@@ -166,6 +176,7 @@ export class Hs3Scope implements BuildContext {
       return () => value;
     }
     if (stack.has(v)) throw new HistSerialError('BAD_MODEL', M.cycle(v), { path });
+    if (stack.size >= MAX_NESTING) throw new LimitError(M.nesting(path, MAX_NESTING), { path });
     stack.add(v);
     try {
       const f = fn.json;
