@@ -17,6 +17,7 @@ import { histFactoryFromJson } from '../src/fit/histfactory/index.js';
 import { createHs3Likelihood } from '../src/model/hs3/eval/index.js';
 import { runBuiltCli } from './helpers/cli.js';
 import { describeReference, hasReference, ref, refJson } from './helpers/reference.js';
+import { mutateJson, seededRandom } from './helpers/mutate.js';
 import { tempDir } from './helpers/tmp.js';
 
 const DIR = 'hs3/evaluation';
@@ -66,6 +67,29 @@ describeReference('HS3 evaluation cases through the CLI', () => {
         expect(Math.abs(pull), `${p.name}: fitted ${fitted.value} ± ${fitted.error}, truth ${p.value}`).toBeLessThan(5);
       }
     });
+  });
+});
+
+describeReference('HS3 runtime on mutated evaluation cases (seeded)', () => {
+  it.each(CASES)('%s: 1000 mutants evaluate or fail with a typed error', (name) => {
+    const doc = refJson<{ data: { entries?: unknown[]; weights?: unknown[] }[] }>(DIR, `${name}.hs3.json`);
+    for (const d of doc.data) {
+      if (d.entries) d.entries = d.entries.slice(0, 12);
+      if (d.weights) d.weights = d.weights.slice(0, 12);
+    }
+    const random = seededRandom(name.length * 7919);
+    for (let k = 0; k < 1000; k++) {
+      const mutant = structuredClone(doc);
+      for (let m = 1 + Math.floor(random() * 3); m > 0; m--) mutateJson(mutant, random);
+      try {
+        const lh = createHs3Likelihood(mutant as unknown as Record<string, unknown>);
+        const v = lh.value(lh.init);
+        expect(typeof v).toBe('number');
+        expect(Number.isNaN(v)).toBe(false);
+      } catch (err) {
+        if (!isHistSerialError(err)) expect.fail(`mutant ${k} of ${name}: ${String(err)}\n${JSON.stringify(mutant).slice(0, 2000)}`);
+      }
+    }
   });
 });
 

@@ -485,11 +485,13 @@ const BUILDERS: Record<string, Builder> = {
     oneDim(d, 'relativistic_breit_wigner_dist', variable(d, 'x', path), ctx, path, () => {
       const channels = list(d, 'channels', path).map((c, i): Channel => {
         const at = pointer(path, 'channels', i);
+        if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new HistSerialError('SCHEMA', M.badValue(c, at), { path: at });
         const ch = c as Json;
         const l = ch.l ?? 0;
         if (l !== 0 && l !== 1 && l !== 2) throw new HistSerialError('UNSUPPORTED_OPERATION', M.bwAngularMomentum(l, pointer(at, 'l')), { path: pointer(at, 'l') });
         return { gamma: value(ctx, ch, 'Gamma', at), m1: value(ctx, ch, 'm1', at, 0), m2: value(ctx, ch, 'm2', at, 0), l, R: value(ctx, ch, 'R', at, 3) };
       });
+      if (channels.length === 0) throw new HistSerialError('SCHEMA', M.badValue(d.channels, pointer(path, 'channels')), { path: pointer(path, 'channels') });
       return breitWigner(value(ctx, d, 'mass', path), channels);
     }),
   mixture_dist: (d, ctx, path) => {

@@ -24,7 +24,8 @@ export interface Hs3Index {
   readonly axes: ReadonlyMap<string, readonly [number, number]>;
 }
 
-export const asArray = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+/** The objects of a list (anything else in it — null, numbers — is no object to look up, so it is skipped). */
+export const asArray = (v: unknown): Json[] => (Array.isArray(v) ? (v.filter((x) => typeof x === 'object' && x !== null && !Array.isArray(x)) as Json[]) : []);
 
 function byName(list: Json[], key: string): Map<string, Entry> {
   const out = new Map<string, Entry>();
