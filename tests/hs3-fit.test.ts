@@ -239,6 +239,30 @@ describe('HS3 likelihoods: terms against their formulas', () => {
     expect(rel(nll([{ name: 'g', type: 'gaussian_dist', x: 'x', mean: 'm', sigma: 's' }, { name: 'p', type: 'efficiency_product_pdf_dist', pdf: 'g', eff: 'eff' }]), twin)).toBeLessThan(1e-11);
   });
 
+  it('cached batched densities: values at moved parameters equal those of a fresh likelihood, also through shared functions', () => {
+    const random = seededRandom(5);
+    const entries = Array.from({ length: 10_000 }, () => [10 * random()]);
+    const doc = {
+      functions: [{ name: 'centre', type: 'sum', summands: ['a', 1] }],
+      distributions: [
+        { name: 'g', type: 'gaussian_dist', x: 'x', mean: 'centre', sigma: 's' },
+        { name: 'h', type: 'generic_dist', expression: 'exp(-abs(x-centre)*c)' },
+        { name: 'e', type: 'exponential_dist', x: 'x', c: 'c' },
+        { name: 'm', type: 'mixture_dist', summands: ['g', 'h', 'e'], coefficients: ['n1', 'n2', 'n3'], extended: true },
+      ],
+      data: [{ name: 'd', type: 'unbinned', entries, axes: [{ name: 'x', min: 0, max: 10 }] }],
+      likelihoods: [{ name: 'L', distributions: ['m'], data: ['d'] }],
+      parameter_points: [{ name: 'default', parameters: Object.entries({ a: 3, s: 0.5, c: 0.3, n1: 3000, n2: 3000, n3: 4000 }).map(([name, value]) => ({ name, value })) }],
+    };
+    const lh = createHs3Likelihood(doc);
+    const points = [[3, 0.5, 0.3, 3000, 3000, 4000], [3.1, 0.5, 0.3, 3000, 3000, 4000], [3.1, 0.5, 0.35, 3000, 3000, 4000], [3.1, 0.5, 0.35, 2900, 3000, 4000], [3, 0.5, 0.3, 3000, 3000, 4000]];
+    for (const p of points) {
+      const fresh = createHs3Likelihood(doc);
+      const x = Float64Array.from(lh.names, (n) => p[['a', 's', 'c', 'n1', 'n2', 'n3'].indexOf(n)]!);
+      expect(lh.value(x)).toBe(fresh.value(x));
+    }
+  });
+
   it('bounds come from the analysis domains, the POI from parameters_of_interest', () => {
     const { hs3 } = countingExperiment(10, 5, 7);
     const lh = createHs3Likelihood(hs3);

@@ -53,6 +53,9 @@ export type ParameterLookup = (name: string, path: string) => number;
 
 const ALL: readonly [number, number] = [-Infinity, Infinity];
 
+/** Batched density evaluations over fewer points are not cached (copying would cost what it saves). */
+const CACHE_MIN_POINTS = 4096;
+
 /** Deepest chain of distributions and functions built inside one another (a deeper one is refused, not a stack overflow). */
 export const MAX_NESTING = 200;
 
@@ -62,6 +65,10 @@ export class Hs3Scope implements BuildContext {
   private readonly values = new Map<string, number>();
   private readonly building = new Set<string>();
   private readonly expressions = new Map<string, CompiledExpression>();
+  /** The parameters each distribution (and function, `function:NAME`) read while it was built, through everything it built. */
+  private readonly deps = new Map<string, Set<string>>();
+  /** Last batched densities of each distribution, with the parameter values and data they were computed for. */
+  private readonly cache = new Map<string, { column: Float64Array | undefined; key: Float64Array; out: Float64Array }>();
 
   constructor(
     readonly index: Hs3Index,
@@ -75,12 +82,28 @@ export class Hs3Scope implements BuildContext {
     if (lookup) this.lookup = lookup;
   }
 
+  /** What is being built depends on `names`. */
+  private depend(names: Iterable<string>): void {
+    if (this.building.size === 0) return;
+    for (const b of this.building) {
+      let set = this.deps.get(b);
+      if (!set) this.deps.set(b, (set = new Set()));
+      for (const n of names) set.add(n);
+    }
+  }
+
   parameter(name: string, path: string): number {
     const fn = this.index.functions.get(name);
-    if (!fn) return this.lookup(name, path);
-    const done = this.values.get(name);
-    if (done !== undefined) return done;
+    if (!fn) {
+      this.depend([name]);
+      return this.lookup(name, path);
+    }
     const key = `function:${name}`;
+    const done = this.values.get(name);
+    if (done !== undefined) {
+      this.depend(this.deps.get(key) ?? []);
+      return done;
+    }
     if (this.building.has(key)) throw new HistSerialError('BAD_MODEL', M.cycle(name), { path });
     this.nested(path);
     this.building.add(key);
@@ -98,6 +121,33 @@ export class Hs3Scope implements BuildContext {
     if (d) return d;
     if (unbounded) return ALL;
     throw new HistSerialError('UNSUPPORTED_OPERATION', M.noDomain(variable, path), { path });
+  }
+
+  /**
+   * `dist` whose batched densities are reused while the parameters it was built from keep their
+   * values: a numerical gradient moves one parameter at a time, so the other summands of a mixture
+   * need not be evaluated again over every event.
+   */
+  private cached(name: string, path: string, dist: EvalDistribution): EvalDistribution {
+    const names = [...(this.deps.get(name) ?? [])];
+    const inner = dist.densities;
+    const densities = (columns: readonly Float64Array[], out: Float64Array): void => {
+      if (out.length < CACHE_MIN_POINTS) return inner(columns, out);
+      const key = Float64Array.from(names, (n) => this.lookup(n, path));
+      const column = columns[0];
+      const hit = this.cache.get(name);
+      if (hit && hit.column === column && hit.out.length === out.length && hit.key.length === key.length && hit.key.every((v, i) => Object.is(v, key[i]))) {
+        out.set(hit.out);
+        return;
+      }
+      inner(columns, out);
+      if (hit && hit.out.length === out.length) {
+        hit.out.set(out);
+        hit.key = key;
+        hit.column = column;
+      } else this.cache.set(name, { column, key, out: Float64Array.from(out) });
+    };
+    return { ...dist, densities };
   }
 
   /** Refuse to build deeper than {@link MAX_NESTING}. */
@@ -121,14 +171,17 @@ export class Hs3Scope implements BuildContext {
 
   distribution(name: string, path: string): EvalDistribution {
     const done = this.built.get(name);
-    if (done) return done;
+    if (done) {
+      this.depend(this.deps.get(name) ?? []);
+      return done;
+    }
     const entry = this.index.distributions.get(name);
     if (!entry) throw new HistSerialError('DANGLING_REFERENCE', M.unknownDistribution(name, path), { path });
     if (this.building.has(name)) throw new HistSerialError('BAD_MODEL', M.cycle(name), { path });
     this.nested(path);
     this.building.add(name);
     try {
-      const dist = buildDistribution(entry.json, this, entry.path);
+      const dist = this.cached(name, path, buildDistribution(entry.json, this, entry.path));
       this.built.set(name, dist);
       return dist;
     } finally {
