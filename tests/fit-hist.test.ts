@@ -134,6 +134,16 @@ interface ShapeCase {
   p: number[];
 }
 
+/** The error `fn` throws (undefined when it returns). */
+function errorOf(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
 /** The shape's gradients of its bin fractions (23 bins) against a 5-point stencil with step `stepOf(value, k)`, to `tol` relative. */
 function checkFractionGradients(shape: LineShape, p: number[], stepOf: (v: number, k: number) => number, tol: number): void {
   const edges = edgesOf(...shape.range, 23);
@@ -288,12 +298,7 @@ describe('model strings', () => {
     ['gauss++expo', '', MESSAGES.fitHistEmptyTerm('gauss++expo', ['gauss', 'bw', 'rbw', 'voigt', 'bwint', 'cb', 'expo', 'polyK'])],
     ['poly11', 'poly11', MESSAGES.fitHistPolyDegree('poly11', 'poly11', 10)],
   ])('refuses %j with UNKNOWN_TYPE and a message naming the term', (expression, term, message) => {
-    let error: unknown;
-    try {
-      parseHistModel(expression, R);
-    } catch (err) {
-      error = err;
-    }
+    const error = errorOf(() => parseHistModel(expression, R));
     expect(isHistSerialError(error, 'UNKNOWN_TYPE')).toBe(true);
     expect((error as Error).message).toBe(message);
     if (term) expect((error as Error).message).toContain(JSON.stringify(term));
@@ -749,12 +754,7 @@ describe('new line shapes: voigt, bwint and shapes with a Gaussian resolution', 
       ['bw*gauss*gauss', MESSAGES.fitHistResolutionFactor('bw*gauss*gauss', 'bw*gauss*gauss')],
       ['bw*', MESSAGES.fitHistResolutionFactor('bw*', 'bw*')],
     ] as const) {
-      let error: unknown;
-      try {
-        parseHistModel(expression, R);
-      } catch (err) {
-        error = err;
-      }
+      const error = errorOf(() => parseHistModel(expression, R));
       expect(isHistSerialError(error, 'UNKNOWN_TYPE')).toBe(true);
       expect((error as Error).message).toBe(message);
     }
