@@ -606,6 +606,8 @@ export const HS3_EVAL_MESSAGES = {
   histfactoryMixed: (path: string) =>
     `histfactory_dist at ${path} is in a likelihood with other kinds of distributions; HistFactory likelihoods are fitted on their own (every distribution a histfactory_dist)`,
   unknownAnalysis: (name: string) => `Unknown analysis "${name}"`,
+  uncertaintyType: (path: string) => `The uncertainty at ${path} is not a {"type": "gaussian_uncertainty", …}, the only kind HS3 0.2 defines`,
+  uncertaintySigma: (path: string, n: number) => `${path} must hold ${n} positive numbers (one per bin), or for "correlation" a ${n}×${n} matrix or 0`,
   nesting: (path: string, max: number) => `Distributions and functions nest deeper than ${max} levels at ${path}; refusing to build them`,
   functionVariable: (path: string, variable: string, expected: string) => `The function at ${path} depends on "${variable}"; the distribution's observable is "${expected}"`,
   lineShapeKind: (kind: unknown, path: string, known: readonly string[]) => `Unknown line shape ${JSON.stringify(kind)} at ${path}; expected one of ${known.join(', ')}`,

@@ -151,6 +151,31 @@ describe('HS3 likelihoods: terms against their formulas', () => {
     expect(lh.observations).toBe(3);
   });
 
+  it('binned data with Gaussian uncertainties: −2 ln N(n | νpᵢ, C), uncorrelated and correlated', () => {
+    const doc = (correlation?: unknown) => ({
+      distributions: [
+        { name: 'u', type: 'uniform_dist', x: 'x' },
+        { name: 'e', type: 'rate_extended_dist', dist: 'u', rate: 'nu' },
+      ],
+      data: [{ name: 'h', type: 'binned', contents: [6, 3], axes: [{ name: 'x', nbins: 2, min: 0, max: 2 }], uncertainty: { type: 'gaussian_uncertainty', sigma: [2, 1], ...(correlation === undefined ? {} : { correlation }) } }],
+      likelihoods: [{ name: 'L', distributions: ['e'], data: ['h'] }],
+      parameter_points: [{ name: 'default', parameters: [{ name: 'nu', value: 10 }] }],
+    });
+    const value = (d: Record<string, unknown>) => {
+      const lh = createHs3Likelihood(d);
+      return lh.value(lh.init);
+    };
+    // expected [5, 5], residuals [1, −2]
+    expect(rel(value(doc()), 1 / 4 + 4 + 2 * Math.log(2 * Math.PI) + Math.log(4))).toBeLessThan(1e-14);
+    expect(rel(value(doc(0)), 1 / 4 + 4 + 2 * Math.log(2 * Math.PI) + Math.log(4))).toBeLessThan(1e-14);
+    // C = [[4, 1], [1, 1]]: rᵀC⁻¹r = 7, det C = 3
+    expect(rel(value(doc([[1, 0.5], [0.5, 1]])), 7 + 2 * Math.log(2 * Math.PI) + Math.log(3))).toBeLessThan(1e-14);
+    expect(() => value(doc([[1, 2], [2, 1]]))).toThrow('not positive definite');
+    const bad = doc();
+    (bad.data[0]!.uncertainty as { type: string }).type = 'poisson_uncertainty';
+    expect(() => value(bad)).toThrow('gaussian_uncertainty');
+  });
+
   it('binned data of a non-extended pdf: multinomial −2 Σ nᵢ ln pᵢ', () => {
     const doc = {
       distributions: [{ name: 'e', type: 'exponential_dist', x: 'x', c: 'c' }],

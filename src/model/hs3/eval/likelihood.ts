@@ -16,6 +16,7 @@ import { HistSerialError, pointer } from '../../../errors.js';
 import { HS3_EVAL_MESSAGES as M } from '../../../messages.js';
 import type { AsimovCapable } from '../../../fit/infer.js';
 import type { Objective } from '../../../fit/objective.js';
+import { cholesky } from '../../../fit/linalg.js';
 import { binProbabilities, type EvalDistribution } from './distributions.js';
 import { asArray, Hs3Scope, indexHs3, type Hs3Index } from './scope.js';
 
@@ -54,9 +55,55 @@ export interface Hs3Likelihood extends Objective {
 
 type Term =
   | { kind: 'unbinned'; dist: string; path: string; columns: Float64Array[]; weights: Float64Array | undefined; sumWeights: number; buffer: Float64Array }
-  | { kind: 'binned'; dist: string; path: string; edges: Float64Array; counts: Float64Array }
+  | { kind: 'binned'; dist: string; path: string; edges: Float64Array; counts: Float64Array; gaussian?: GaussianBins }
   | { kind: 'value'; dist: string; path: string; value: number }
   | { kind: 'aux'; dist: string; path: string };
+
+/** Gaussian uncertainties of binned data: the Cholesky factor of their covariance and ln det(2πC). */
+interface GaussianBins {
+  L: Float64Array;
+  logDet: number;
+}
+
+/**
+ * The `uncertainty` of binned data (`gaussian_uncertainty`: `sigma` per bin, `correlation` a matrix
+ * or 0) as the covariance's Cholesky factor; undefined without one.
+ */
+function gaussianBins(ds: Json, dsPath: string, n: number): GaussianBins | undefined {
+  const u = ds.uncertainty;
+  if (u === undefined) return undefined;
+  const at = pointer(dsPath, 'uncertainty');
+  if (typeof u !== 'object' || u === null || (u as Json).type !== 'gaussian_uncertainty') throw new HistSerialError('UNSUPPORTED_OPERATION', M.uncertaintyType(at), { path: at });
+  const { sigma, correlation } = u as Json;
+  if (!Array.isArray(sigma) || sigma.length !== n || sigma.some((v) => typeof v !== 'number' || !(v > 0))) throw new HistSerialError('SCHEMA', M.uncertaintySigma(pointer(at, 'sigma'), n), { path: pointer(at, 'sigma') });
+  const C = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) C[i * n + i] = (sigma[i] as number) ** 2;
+  if (correlation !== undefined && correlation !== 0) {
+    const R = correlation as unknown[][];
+    if (!Array.isArray(R) || R.length !== n || R.some((row) => !Array.isArray(row) || row.length !== n || row.some((v) => typeof v !== 'number'))) {
+      throw new HistSerialError('SCHEMA', M.uncertaintySigma(pointer(at, 'correlation'), n), { path: pointer(at, 'correlation') });
+    }
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) C[i * n + j] = (R[i]![j] as number) * (sigma[i] as number) * (sigma[j] as number);
+  }
+  const L = cholesky(C, n);
+  if (!L) throw new HistSerialError('BAD_MODEL', M.mvnNotPositive(at), { path: at });
+  let logDet = n * Math.log(2 * Math.PI);
+  for (let i = 0; i < n; i++) logDet += 2 * Math.log(L[i * n + i]!);
+  return { L, logDet };
+}
+
+/** (r ᵀ C⁻¹ r) + ln det(2πC) with C = L Lᵀ. */
+function gaussianTerm(g: GaussianBins, r: Float64Array): number {
+  const n = r.length;
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    let v = r[i]!;
+    for (let j = 0; j < i; j++) v -= g.L[i * n + j]! * r[j]!;
+    r[i] = v / g.L[i * n + i]!;
+    q += r[i]! * r[i]!;
+  }
+  return q + g.logDet;
+}
 
 /** ln n! (ln Γ(n + 1), also for non-integer counts). */
 const lnFactorial = (n: number): number => gammaln(n + 1);
@@ -262,7 +309,7 @@ function likelihoodOver(terms: Term[], scope: Hs3Scope, f: Frame): Hs3Likelihood
         if (edges) {
           const counts = main.slice(m, m + edges.length - 1);
           m += edges.length - 1;
-          return { kind: 'binned', dist: t.dist, path: t.path, edges, counts };
+          return t.kind === 'binned' ? { ...t, counts } : { kind: 'binned', dist: t.dist, path: t.path, edges, counts };
         }
         if (t.kind === 'value') return { ...t, value: aux[a++]! };
         return t;
@@ -302,7 +349,8 @@ function compileTerms(doc: Json, lh: Json, lpath: string, scope: Hs3Scope): Term
         const contents = Array.isArray(ds.contents) ? (ds.contents as unknown[]) : [];
         if (contents.some((c) => typeof c !== 'number')) throw new HistSerialError('SCHEMA', M.binnedAxes(dsPath), { path: pointer(dsPath, 'contents') });
         const edges = binnedAxis(ds, dsPath, contents.length);
-        terms.push({ kind: 'binned', dist: dist.name, path, edges, counts: Float64Array.from(contents as number[]) });
+        const gaussian = gaussianBins(ds, dsPath, contents.length);
+        terms.push({ kind: 'binned', dist: dist.name, path, edges, counts: Float64Array.from(contents as number[]), ...(gaussian ? { gaussian } : {}) });
         return;
       }
       case 'point':
@@ -384,6 +432,11 @@ function termValue(t: Term, scope: Hs3Scope): number {
       let total = 0;
       const probs = new Float64Array(t.counts.length);
       binProbabilities(dist, t.edges, probs);
+      if (t.gaussian) {
+        // data with Gaussian uncertainties: −2 ln N(n | ν pᵢ, C), ν the expected events (else the observed total)
+        const scale = nu ?? t.counts.reduce((a, b) => a + b, 0);
+        return gaussianTerm(t.gaussian, Float64Array.from(t.counts, (n, i) => n - scale * probs[i]!));
+      }
       for (let i = 0; i < t.counts.length; i++) {
         const n = t.counts[i]!;
         const p = probs[i]!;
