@@ -600,8 +600,8 @@ export const HS3_EVAL_MESSAGES = {
   observableFunction: (name: string, path: string) =>
     `"${name}" at ${path} is an observable (an axis of a data set); functions of observables are supported only as generic_dist expressions`,
   binnedDistribution: (type: string, path: string) =>
-    `Binned data at ${path} need a one-dimensional distribution with bin integrals (fundamental shapes, mixtures of them, rate_extended_dist, bincounts_extended_dist); got ${type}`,
-  binnedAxes: (path: string) => `Binned data at ${path}: one axis with "nbins" (and min/max) or "edges" is supported, and "contents" must have one value per bin`,
+    `Binned data at ${path} need a distribution over the data's axes with bin integrals (one axis: fundamental shapes, mixtures of them, rate_extended_dist, bincounts_extended_dist; several: a product_dist of one-dimensional factors); got ${type}`,
+  binnedAxes: (path: string) => `Binned data at ${path}: every axis needs "nbins" (with min < max) or increasing "edges", and "contents" must have one value per bin (the product of the axes' bins)`,
   inlineData: (path: string, value: unknown) => `Inline data at ${path} must be a number (one observation of a one-dimensional distribution), got ${JSON.stringify(value)}`,
   histfactoryMixed: (path: string) =>
     `histfactory_dist at ${path} is in a likelihood with other kinds of distributions; HistFactory likelihoods are fitted on their own (every distribution a histfactory_dist)`,

@@ -151,6 +151,37 @@ describe('HS3 likelihoods: terms against their formulas', () => {
     expect(lh.observations).toBe(3);
   });
 
+  it('two-dimensional binned data of a product: Poisson bins of ν·Px(i)·Py(j), contents row-major over the data axes', () => {
+    const doc = {
+      distributions: [
+        { name: 'px', type: 'exponential_dist', x: 'x', c: 0.5 },
+        { name: 'py', type: 'uniform_dist', x: 'y' },
+        { name: 'p', type: 'product_dist', factors: ['py', 'px'] },
+        { name: 'e', type: 'rate_extended_dist', dist: 'p', rate: 'nu' },
+      ],
+      data: [{ name: 'h', type: 'binned', contents: [1, 2, 3, 4, 5, 6], axes: [{ name: 'x', nbins: 2, min: 0, max: 2 }, { name: 'y', edges: [0, 1, 3, 4], min: 0, max: 4 }] }],
+      likelihoods: [{ name: 'L', distributions: ['e'], data: ['h'] }],
+      parameter_points: [{ name: 'default', parameters: [{ name: 'nu', value: 20 }] }],
+      analyses: [{ name: 'A', likelihood: 'L', parameters_of_interest: ['nu'] }],
+    };
+    const lh = createHs3Likelihood(doc);
+    const Fx = (x: number) => -Math.expm1(-0.5 * x) / -Math.expm1(-1);
+    const px = [Fx(1), 1 - Fx(1)];
+    const py = [0.25, 0.5, 0.25];
+    let want = 0;
+    [1, 2, 3, 4, 5, 6].forEach((n, flat) => {
+      const mu = 20 * px[Math.floor(flat / 3)]! * py[flat % 3]!;
+      want += 2 * (mu - n * Math.log(mu) + lnFact(n));
+    });
+    expect(rel(lh.value(lh.init), want)).toBeLessThan(1e-13);
+    // the fitted rate is the total count, and Asimov data exist for CLs
+    expect(fitModel(lh).minimum.x[0]).toBeCloseTo(21, 6);
+    expect(Array.from(lh.expectedMain!(Float64Array.of(20))).reduce((a, b) => a + b, 0)).toBeCloseTo(20, 12);
+    const wrong = structuredClone(doc);
+    wrong.data[0]!.contents.pop();
+    expect(() => createHs3Likelihood(wrong)).toThrow('"contents" must have one value per bin');
+  });
+
   it('binned data with Gaussian uncertainties: −2 ln N(n | νpᵢ, C), uncorrelated and correlated', () => {
     const doc = (correlation?: unknown) => ({
       distributions: [

@@ -26,6 +26,11 @@ export interface EvalDistribution {
   probability?(a: number, b: number): number;
   /** One observable: the probability of each bin of `edges` (inside the domain) into `out`, when faster than bin by bin. */
   binProbabilities?(edges: Float64Array, out: Float64Array): void;
+  /**
+   * Several observables: the probability of each bin of the grid `edges[k]` (one per observable) into
+   * `out[Σ iₖ strides[k]]` (products of one-dimensional factors).
+   */
+  gridProbabilities?(edges: readonly Float64Array[], strides: readonly number[], out: Float64Array): void;
   /** Integral of the unnormalised shape over the domain (one-dimensional fundamental shapes only). */
   readonly normalization?: number;
   /** How the normalisation was obtained. */
@@ -560,6 +565,9 @@ const BUILDERS: Record<string, Builder> = {
       type: 'product_dist',
       observables,
       density,
+      ...(factors.every((f) => f.observables.length === 1 && f.probability) && observables.length === factors.length
+        ? { gridProbabilities: (edges: readonly Float64Array[], strides: readonly number[], out: Float64Array) => productGrid(factors, edges, strides, out) }
+        : {}),
       densities: (columns, out) => {
         out.fill(1);
         withScratch(out.length, (tmp) =>
@@ -583,6 +591,28 @@ const BUILDERS: Record<string, Builder> = {
   bincounts_extended_dist: (d, ctx, path) => rateExtended(d, ctx, path),
   [LINESHAPE_DIST]: buildLineShape,
 };
+
+/** Bin probabilities of a product of one-dimensional factors (factor k along `edges[k]`): the outer product of theirs. */
+function productGrid(factors: readonly EvalDistribution[], edges: readonly Float64Array[], strides: readonly number[], out: Float64Array): void {
+  const per = factors.map((f, k) => {
+    const p = new Float64Array(edges[k]!.length - 1);
+    binProbabilities(f, edges[k]!, p);
+    return p;
+  });
+  const idx = new Array<number>(factors.length).fill(0);
+  for (;;) {
+    let v = 1;
+    let at = 0;
+    for (let k = 0; k < factors.length; k++) {
+      v *= per[k]![idx[k]!]!;
+      at += idx[k]! * strides[k]!;
+    }
+    out[at] = v;
+    let k = factors.length - 1;
+    while (k >= 0 && ++idx[k]! === per[k]!.length) idx[k--] = 0;
+    if (k < 0) return;
+  }
+}
 
 /** Probabilities of the bins of `edges` into `out`: the distribution's own loop, else bin by bin. */
 export function binProbabilities(dist: EvalDistribution, edges: Float64Array, out: Float64Array): void {

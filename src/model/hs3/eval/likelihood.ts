@@ -55,7 +55,8 @@ export interface Hs3Likelihood extends Objective {
 
 type Term =
   | { kind: 'unbinned'; dist: string; path: string; columns: Float64Array[]; weights: Float64Array | undefined; sumWeights: number; buffer: Float64Array }
-  | { kind: 'binned'; dist: string; path: string; edges: Float64Array; counts: Float64Array; gaussian?: GaussianBins }
+  /** `axes`: bin edges per data axis; `order[k]`: the data axis of the distribution's observable k; contents row-major (last axis fastest). */
+  | { kind: 'binned'; dist: string; path: string; axes: Float64Array[]; order: number[]; counts: Float64Array; gaussian?: GaussianBins }
   | { kind: 'value'; dist: string; path: string; value: number }
   | { kind: 'aux'; dist: string; path: string };
 
@@ -146,23 +147,42 @@ function select(doc: Json, options: Hs3LikelihoodOptions) {
   return { analysis, likelihood, likelihoodPath: pointer('', 'likelihoods', li), pointName, point, bounds, pois };
 }
 
-/** The bin edges of one-axis binned data with `bins` contents (checked before anything is allocated). */
-function binnedAxis(ds: Json, path: string, bins: number): Float64Array {
+/** The bin edges of each axis of binned data with `bins` contents (the count checked before anything is allocated). */
+function binnedAxes(ds: Json, path: string, bins: number): Float64Array[] {
   const axes = asArray(ds.axes);
-  const a = axes[0];
   const bad = () => new HistSerialError('SCHEMA', M.binnedAxes(path), { path: pointer(path, 'axes') });
-  if (axes.length !== 1 || !a) throw bad();
-  if ((Array.isArray(a.edges) ? a.edges.length - 1 : a.nbins) !== bins) throw bad();
-  if (Array.isArray(a.edges)) {
-    const e = Float64Array.from(a.edges as number[]);
-    for (let i = 1; i < e.length; i++) if (!(e[i]! > e[i - 1]!)) throw bad();
-    return e;
+  const counts = axes.map((a) => (Array.isArray(a.edges) ? a.edges.length - 1 : a.nbins));
+  if (axes.length === 0 || counts.some((n) => typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > bins) || counts.reduce((p: number, n) => p * (n as number), 1) !== bins) throw bad();
+  return axes.map((a, k) => {
+    if (Array.isArray(a.edges)) {
+      const e = Float64Array.from(a.edges as number[]);
+      for (let i = 1; i < e.length; i++) if (!(e[i]! > e[i - 1]!)) throw bad();
+      return e;
+    }
+    const n = counts[k] as number;
+    if (typeof a.min !== 'number' || typeof a.max !== 'number' || !(a.max > a.min)) throw bad();
+    return Float64Array.from({ length: n + 1 }, (_, i) => (a.min as number) + (((a.max as number) - (a.min as number)) * i) / n);
+  });
+}
+
+/** Number of bins of per-axis edges. */
+const binCount = (axes: readonly Float64Array[]): number => axes.reduce((p, e) => p * (e.length - 1), 1);
+
+/**
+ * The probability of each bin of a binned term (row-major over the data axes): one axis through the
+ * distribution's bin loop; several through its per-observable bin probabilities (a product of
+ * one-dimensional factors).
+ */
+function termProbabilities(dist: EvalDistribution, axes: readonly Float64Array[], order: readonly number[]): Float64Array {
+  const out = new Float64Array(binCount(axes));
+  if (axes.length === 1) {
+    binProbabilities(dist, axes[0]!, out);
+    return out;
   }
-  const n = a.nbins;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || typeof a.min !== 'number' || typeof a.max !== 'number' || !(a.max > a.min)) throw bad();
-  const e = new Float64Array(n + 1);
-  for (let i = 0; i <= n; i++) e[i] = a.min + ((a.max - a.min) * i) / n;
-  return e;
+  // strides of the data axes, row-major; the distribution's observable k runs along data axis order[k]
+  const strides = axes.map((_, j) => axes.slice(j + 1).reduce((p, e) => p * (e.length - 1), 1));
+  dist.gridProbabilities!(order.map((j) => axes[j]!), order.map((j) => strides[j]!), out);
+  return out;
 }
 
 /**
@@ -241,12 +261,12 @@ function likelihoodOver(terms: Term[], scope: Hs3Scope, f: Frame): Hs3Likelihood
 
   // Asimov data: binned terms keep their bins; a one-dimensional unbinned term is binned on a grid.
   const grids = terms.map((t) => {
-    if (t.kind === 'binned') return t.edges;
+    if (t.kind === 'binned') return t.axes;
     if (t.kind !== 'unbinned' || t.columns.length !== 1) return undefined;
     const dist = scope.distribution(t.dist, t.path);
     if (!dist.probability) return undefined;
     const [a, b] = scope.domain(dist.observables[0]!, t.path);
-    return Float64Array.from({ length: ASIMOV_GRID_BINS + 1 }, (_, i) => a + ((b - a) * i) / ASIMOV_GRID_BINS);
+    return [Float64Array.from({ length: ASIMOV_GRID_BINS + 1 }, (_, i) => a + ((b - a) * i) / ASIMOV_GRID_BINS)];
   });
   const asimov = terms.every((t, k) => t.kind === 'aux' || t.kind === 'value' || grids[k] !== undefined);
   const observed = (t: Term) => (t.kind === 'binned' ? t.counts.reduce((p, q) => p + q, 0) : t.kind === 'unbinned' ? t.sumWeights : 0);
@@ -281,13 +301,11 @@ function likelihoodOver(terms: Term[], scope: Hs3Scope, f: Frame): Hs3Likelihood
       at(x);
       const out: number[] = [];
       terms.forEach((t, k) => {
-        const edges = grids[k];
-        if (!edges) return;
+        const axes = grids[k];
+        if (!axes) return;
         const dist = scope.distribution(t.dist, t.path);
         const nu = dist.expectedEvents ?? observed(t);
-        const probs = new Float64Array(edges.length - 1);
-        binProbabilities(dist, edges, probs);
-        for (const p of probs) out.push(nu * p);
+        for (const p of termProbabilities(dist, axes, t.kind === 'binned' ? t.order : [0])) out.push(nu * p);
       });
       return Float64Array.from(out);
     },
@@ -305,11 +323,12 @@ function likelihoodOver(terms: Term[], scope: Hs3Scope, f: Frame): Hs3Likelihood
       let m = 0;
       let a = 0;
       const next: Term[] = terms.map((t, k): Term => {
-        const edges = grids[k];
-        if (edges) {
-          const counts = main.slice(m, m + edges.length - 1);
-          m += edges.length - 1;
-          return t.kind === 'binned' ? { ...t, counts } : { kind: 'binned', dist: t.dist, path: t.path, edges, counts };
+        const axes = grids[k];
+        if (axes) {
+          const n = binCount(axes);
+          const counts = main.slice(m, m + n);
+          m += n;
+          return t.kind === 'binned' ? { ...t, counts } : { kind: 'binned', dist: t.dist, path: t.path, axes, order: [0], counts };
         }
         if (t.kind === 'value') return { ...t, value: aux[a++]! };
         return t;
@@ -345,12 +364,15 @@ function compileTerms(doc: Json, lh: Json, lpath: string, scope: Hs3Scope): Term
         terms.push(unbinnedTerm(ds, dsPath, dist, path));
         return;
       case 'binned': {
-        if (dist.observables.length !== 1 || !dist.probability) throw new HistSerialError('UNSUPPORTED_OPERATION', M.binnedDistribution(dist.type, dsPath), { path: dsPath });
         const contents = Array.isArray(ds.contents) ? (ds.contents as unknown[]) : [];
         if (contents.some((c) => typeof c !== 'number')) throw new HistSerialError('SCHEMA', M.binnedAxes(dsPath), { path: pointer(dsPath, 'contents') });
-        const edges = binnedAxis(ds, dsPath, contents.length);
+        const axes = binnedAxes(ds, dsPath, contents.length);
+        const names = asArray(ds.axes).map((a) => a.name);
+        const order = dist.observables.map((o) => names.indexOf(o));
+        const usable = axes.length === 1 ? dist.observables.length === 1 && dist.probability !== undefined : dist.gridProbabilities !== undefined;
+        if (!usable || order.length !== axes.length || order.some((j) => j < 0)) throw new HistSerialError('UNSUPPORTED_OPERATION', M.binnedDistribution(dist.type, dsPath), { path: dsPath });
         const gaussian = gaussianBins(ds, dsPath, contents.length);
-        terms.push({ kind: 'binned', dist: dist.name, path, edges, counts: Float64Array.from(contents as number[]), ...(gaussian ? { gaussian } : {}) });
+        terms.push({ kind: 'binned', dist: dist.name, path, axes, order, counts: Float64Array.from(contents as number[]), ...(gaussian ? { gaussian } : {}) });
         return;
       }
       case 'point':
@@ -430,8 +452,7 @@ function termValue(t: Term, scope: Hs3Scope): number {
     case 'binned': {
       const nu = dist.expectedEvents;
       let total = 0;
-      const probs = new Float64Array(t.counts.length);
-      binProbabilities(dist, t.edges, probs);
+      const probs = termProbabilities(dist, t.axes, t.order);
       if (t.gaussian) {
         // data with Gaussian uncertainties: −2 ln N(n | ν pᵢ, C), ν the expected events (else the observed total)
         const scale = nu ?? t.counts.reduce((a, b) => a + b, 0);
