@@ -319,6 +319,25 @@ describe('HS3 likelihoods: terms against their formulas', () => {
     }
   });
 
+  it('barlow_beeston_lite_poisson_constraint_dist as an aux distribution: Π Poisson(γᵢτᵢ | τᵢ) at the parameters γᵢ', () => {
+    const doc = {
+      distributions: [
+        { name: 'g', type: 'gaussian_dist', x: 'x', mean: 0, sigma: 1 },
+        { name: 'bb', type: 'barlow_beeston_lite_poisson_constraint_dist', x: ['gamma_0', 'gamma_1', 1.1], expected: [100, 25, 4] },
+      ],
+      data: [{ name: 'd', type: 'unbinned', entries: [[0.2]], axes: [{ name: 'x', min: -5, max: 5 }] }],
+      likelihoods: [{ name: 'L', distributions: ['g'], data: ['d'], aux_distributions: ['bb'] }],
+      parameter_points: [{ name: 'default', parameters: [{ name: 'gamma_0', value: 1.05 }, { name: 'gamma_1', value: 0.9 }] }],
+    };
+    const lh = createHs3Likelihood(doc);
+    expect(lh.names).toEqual(['gamma_0', 'gamma_1']);
+    const logPoisson = (k: number, tau: number) => k * Math.log(tau) - tau - lnFact(k);
+    const Z = erf(5 / Math.SQRT2); // the Gaussian's mass inside [−5, 5]
+    const gauss = -2 * Math.log(Math.exp(-0.02) / Math.sqrt(2 * Math.PI) / Z);
+    const want = gauss - 2 * (logPoisson(105, 100) + logPoisson(22.5, 25) + logPoisson(4.4, 4));
+    expect(rel(lh.value(lh.init), want)).toBeLessThan(1e-12);
+  });
+
   it('bounds come from the analysis domains, the POI from parameters_of_interest', () => {
     const { hs3 } = countingExperiment(10, 5, 7);
     const lh = createHs3Likelihood(hs3);

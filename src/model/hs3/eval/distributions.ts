@@ -388,6 +388,34 @@ function multivariateNormal(d: Json, ctx: BuildContext, path: string): EvalDistr
   return { name: String(d.name), type: 'multivariate_normal_dist', observables, density, densities: pointwise(density) };
 }
 
+/**
+ * `barlow_beeston_lite_poisson_constraint_dist`: Π Poisson(xᵢ τᵢ | τᵢ) (continued to non-integer
+ * xᵢ τᵢ), the constraint of HistFactory's per-bin statistical parameters; `x` entries are names
+ * (observables, or parameters in aux_distributions) or numbers. Normalised as the Poisson terms are (1).
+ */
+function barlowBeestonLite(d: Json, ctx: BuildContext, path: string): EvalDistribution {
+  const xs = list(d, 'x', path);
+  const tau = list(d, 'expected', path).map((t, i) => resolve(ctx, t, pointer(path, 'expected', i)));
+  if (tau.length !== xs.length || tau.some((t) => !(t > 0))) throw new HistSerialError('SCHEMA', M.badValue(d.expected, pointer(path, 'expected')), { path: pointer(path, 'expected') });
+  const observables: string[] = [];
+  const slot = xs.map((v, i) => {
+    if (typeof v === 'number') return -1;
+    if (typeof v !== 'string') throw new HistSerialError('SCHEMA', M.badValue(v, pointer(path, 'x', i)), { path: pointer(path, 'x', i) });
+    observables.push(v);
+    return observables.length - 1;
+  });
+  const logTau = tau.map(Math.log);
+  const density = (values: readonly number[]) => {
+    let lp = 0;
+    for (let i = 0; i < tau.length; i++) {
+      const k = (slot[i]! < 0 ? (xs[i] as number) : values[slot[i]!]!) * tau[i]!;
+      lp += k * logTau[i]! - tau[i]! - gammaln(k + 1);
+    }
+    return Math.exp(lp);
+  };
+  return { name: String(d.name), type: 'barlow_beeston_lite_poisson_constraint_dist', observables, density, densities: pointwise(density) };
+}
+
 /** `rate_extended_dist` and `bincounts_extended_dist`: the underlying distribution with an expected number of events. */
 function rateExtended(d: Json, ctx: BuildContext, path: string): EvalDistribution {
   const inner = ctx.distribution(variable(d, 'dist', path), pointer(path, 'dist'));
@@ -581,6 +609,7 @@ const BUILDERS: Record<string, Builder> = {
   },
   poisson_dist: (d, ctx, path) => poisson(d, ctx, path),
   multivariate_normal_dist: (d, ctx, path) => multivariateNormal(d, ctx, path),
+  barlow_beeston_lite_poisson_constraint_dist: (d, ctx, path) => barlowBeestonLite(d, ctx, path),
   rate_extended_dist: (d, ctx, path) => rateExtended(d, ctx, path),
   generic_dist: (d, ctx, path) => genericDistribution(d, ctx, path),
   density_function_dist: (d, ctx, path) => densityFunction(d, ctx, path, 'function', (f) => f),
