@@ -347,6 +347,21 @@ function poisson(d: Json, ctx: BuildContext, path: string): EvalDistribution {
 }
 
 /**
+ * The `x` list of a multivariate distribution, names (observables) and numbers (fixed) mixed: the
+ * observables, and for each entry its index among them (−1 for a number).
+ */
+function variates(xs: readonly unknown[], path: string): { observables: string[]; slot: number[] } {
+  const observables: string[] = [];
+  const slot = xs.map((v, i) => {
+    if (typeof v === 'number') return -1;
+    if (typeof v !== 'string') throw new HistSerialError('SCHEMA', M.badValue(v, pointer(path, 'x', i)), { path: pointer(path, 'x', i) });
+    observables.push(v);
+    return observables.length - 1;
+  });
+  return { observables, slot };
+}
+
+/**
  * Multivariate normal over ℝᵏ (normalised over the whole space, also when data sets declare axis
  * domains: it is a constraint term in practice, and a box-truncated normalisation needs the
  * multivariate normal CDF). `x` entries may be numbers (fixed) or names (observables).
@@ -366,13 +381,7 @@ function multivariateNormal(d: Json, ctx: BuildContext, path: string): EvalDistr
   let logDet = 0;
   for (let i = 0; i < k; i++) logDet += 2 * Math.log(L[i * k + i]!);
   const logNorm = -0.5 * (k * Math.log(2 * Math.PI) + logDet);
-  const observables: string[] = [];
-  const slot = xs.map((v, i) => {
-    if (typeof v === 'number') return -1;
-    if (typeof v !== 'string') throw new HistSerialError('SCHEMA', M.badValue(v, pointer(path, 'x', i)), { path: pointer(path, 'x', i) });
-    observables.push(v);
-    return observables.length - 1;
-  });
+  const { observables, slot } = variates(xs, path);
   const y = new Float64Array(k);
   const density = (values: readonly number[]) => {
     let q = 0;
@@ -397,13 +406,7 @@ function barlowBeestonLite(d: Json, ctx: BuildContext, path: string): EvalDistri
   const xs = list(d, 'x', path);
   const tau = list(d, 'expected', path).map((t, i) => resolve(ctx, t, pointer(path, 'expected', i)));
   if (tau.length !== xs.length || tau.some((t) => !(t > 0))) throw new HistSerialError('SCHEMA', M.badValue(d.expected, pointer(path, 'expected')), { path: pointer(path, 'expected') });
-  const observables: string[] = [];
-  const slot = xs.map((v, i) => {
-    if (typeof v === 'number') return -1;
-    if (typeof v !== 'string') throw new HistSerialError('SCHEMA', M.badValue(v, pointer(path, 'x', i)), { path: pointer(path, 'x', i) });
-    observables.push(v);
-    return observables.length - 1;
-  });
+  const { observables, slot } = variates(xs, path);
   const logTau = tau.map(Math.log);
   const density = (values: readonly number[]) => {
     let lp = 0;
