@@ -598,7 +598,7 @@ export const HS3_EVAL_MESSAGES = {
   mvnShape: (path: string, k: number) => `multivariate_normal_dist at ${path}: "mean" must have ${k} entries and "covariances" be ${k}×${k}, as "x"`,
   mvnNotPositive: (path: string) => `multivariate_normal_dist at ${path}: the covariance matrix is not positive definite`,
   observableFunction: (name: string, path: string) =>
-    `"${name}" at ${path} is an observable (an axis of a data set); functions of observables are supported only as generic_dist expressions`,
+    `"${name}" at ${path} is an observable (an axis of a data set); a function of an observable is only read where a distribution takes one (generic_dist, density_function_dist, log_density_function_dist, rate_density_dist, bincounts_density_dist, efficiency_product_pdf_dist)`,
   binnedDistribution: (type: string, path: string) =>
     `Binned data at ${path} need a distribution over the data's axes with bin integrals (one axis: fundamental shapes, mixtures of them, rate_extended_dist, bincounts_extended_dist; several: a product_dist of one-dimensional factors); got ${type}`,
   binnedAxes: (path: string) => `Binned data at ${path}: every axis needs "nbins" (with min < max) or increasing "edges", and "contents" must have one value per bin (the product of the axes' bins)`,

@@ -104,16 +104,9 @@ export class Hs3Scope implements BuildContext {
       this.depend(this.deps.get(key) ?? []);
       return done;
     }
-    if (this.building.has(key)) throw new HistSerialError('BAD_MODEL', M.cycle(name), { path });
-    this.nested(path);
-    this.building.add(key);
-    try {
-      const v = this.evaluateFunction(fn.json, fn.path);
-      this.values.set(name, v);
-      return v;
-    } finally {
-      this.building.delete(key);
-    }
+    const v = this.inFunction(name, path, () => this.functionTerm(fn, null)(Number.NaN));
+    this.values.set(name, v);
+    return v;
   }
 
   domain(variable: string, path: string, unbounded = false): readonly [number, number] {
@@ -189,21 +182,6 @@ export class Hs3Scope implements BuildContext {
     }
   }
 
-  private number(v: unknown, at: string): number {
-    if (typeof v === 'number') return v;
-    if (typeof v === 'string') {
-      if (this.index.axes.has(v) && !this.index.functions.has(v)) throw new HistSerialError('UNSUPPORTED_OPERATION', M.observableFunction(v, at), { path: at });
-      return this.parameter(v, at);
-    }
-    throw new HistSerialError('SCHEMA', M.badValue(v, at), { path: at });
-  }
-
-  private items(f: Json, key: string, path: string): number[] {
-    const v = f[key];
-    if (!Array.isArray(v)) throw new HistSerialError('SCHEMA', M.missingKey(key, path), { path: pointer(path, key) });
-    return v.map((x, i) => this.number(x, pointer(path, key, i)));
-  }
-
   /**
    * Function `name` of one observable, for the distributions defined by a function (density_function,
    * log_density_function, rate_density, bincounts_density, efficiency_product): generic_function,
@@ -212,89 +190,85 @@ export class Hs3Scope implements BuildContext {
    */
   observableFunction(name: string, path: string): { variable: string; f: (x: number) => number } {
     const variables = new Set<string>();
-    const f = this.observableTerm(name, path, variables, new Set());
+    const f = this.observableTerm(name, path, variables);
     if (variables.size !== 1) throw new HistSerialError('UNSUPPORTED_OPERATION', M.genericObservables(path, [...variables]), { path });
     return { variable: [...variables][0]!, f };
   }
 
-  private observableTerm(v: unknown, path: string, variables: Set<string>, stack: Set<string>): (x: number) => number {
+  /**
+   * A term of a function: a number, a parameter (its current value), a function, or — with
+   * `variables` — an observable (recorded there); without `variables` (functions of parameters) an
+   * observable is refused.
+   */
+  private observableTerm(v: unknown, path: string, variables: Set<string> | null): (x: number) => number {
     if (typeof v === 'number') return () => v;
     if (typeof v !== 'string') throw new HistSerialError('SCHEMA', M.badValue(v, path), { path });
-    if (this.index.axes.has(v) && !this.index.functions.has(v)) {
+    const fn = this.index.functions.get(v);
+    if (this.index.axes.has(v) && !fn) {
+      if (!variables) throw new HistSerialError('UNSUPPORTED_OPERATION', M.observableFunction(v, path), { path });
       variables.add(v);
       return (x) => x;
     }
-    const fn = this.index.functions.get(v);
-    if (!fn) {
+    if (!fn || !variables) {
+      // a parameter, or a function of parameters: its (cached) value
       const value = this.parameter(v, path);
       return () => value;
     }
-    if (stack.has(v)) throw new HistSerialError('BAD_MODEL', M.cycle(v), { path });
-    if (stack.size >= MAX_NESTING) throw new LimitError(M.nesting(path, MAX_NESTING), { path });
-    stack.add(v);
+    return this.inFunction(v, path, () => this.functionTerm(fn, variables));
+  }
+
+  /** Run `build` with function `name` on the building stack (cycles and nesting refused, dependencies recorded). */
+  private inFunction<T>(name: string, path: string, build: () => T): T {
+    const key = `function:${name}`;
+    if (this.building.has(key)) throw new HistSerialError('BAD_MODEL', M.cycle(name), { path });
+    this.nested(path);
+    this.building.add(key);
     try {
-      const f = fn.json;
-      const at = fn.path;
-      const terms = (key: string) => {
-        const list = f[key];
-        if (!Array.isArray(list)) throw new HistSerialError('SCHEMA', M.missingKey(key, at), { path: pointer(at, key) });
-        return list.map((item, i) => this.observableTerm(item, pointer(at, key, i), variables, stack));
-      };
-      switch (f.type) {
-        case 'sum': {
-          const t = terms('summands');
-          return (x) => t.reduce((acc, g) => acc + g(x), 0);
-        }
-        case 'product': {
-          const t = terms('factors');
-          return (x) => t.reduce((acc, g) => acc * g(x), 1);
-        }
-        case 'polynomial': {
-          const xv = this.observableTerm(f.x, pointer(at, 'x'), variables, stack);
-          const c = terms('coefficients');
-          return (x) => {
-            const u = xv(x);
-            return c.reduceRight((acc, g) => acc * u + g(x), 0);
-          };
-        }
-        case 'generic_function': {
-          if (typeof f.expression !== 'string') throw new HistSerialError('SCHEMA', M.missingKey('expression', at), { path: pointer(at, 'expression') });
-          const ePath = pointer(at, 'expression');
-          const c = this.expression(f.expression, ePath);
-          const parts = c.symbols.map((s) => this.observableTerm(s, ePath, variables, stack));
-          const values = new Float64Array(parts.length);
-          return (x) => {
-            for (let i = 0; i < parts.length; i++) values[i] = parts[i]!(x);
-            return c.evaluate(values);
-          };
-        }
-        default:
-          throw new HistSerialError('UNSUPPORTED_OPERATION', M.unknownFunctionType(f.type, pointer(at, 'type')), { path: pointer(at, 'type') });
-      }
+      return build();
     } finally {
-      stack.delete(v);
+      this.building.delete(key);
     }
   }
 
-  /** sum, product, polynomial and generic_function of parameters (spec 2.2). */
-  private evaluateFunction(f: Json, path: string): number {
+  /** sum, product, polynomial and generic_function (spec 2.2) as a function of the observable (constant without `variables`). */
+  private functionTerm(fn: Entry, variables: Set<string> | null): (x: number) => number {
+    const f = fn.json;
+    const at = fn.path;
+    const terms = (key: string) => {
+      const list = f[key];
+      if (!Array.isArray(list)) throw new HistSerialError('SCHEMA', M.missingKey(key, at), { path: pointer(at, key) });
+      return list.map((item, i) => this.observableTerm(item, pointer(at, key, i), variables));
+    };
     switch (f.type) {
-      case 'sum':
-        return this.items(f, 'summands', path).reduce((a, b) => a + b, 0);
-      case 'product':
-        return this.items(f, 'factors', path).reduce((a, b) => a * b, 1);
+      case 'sum': {
+        const t = terms('summands');
+        return (x) => t.reduce((acc, g) => acc + g(x), 0);
+      }
+      case 'product': {
+        const t = terms('factors');
+        return (x) => t.reduce((acc, g) => acc * g(x), 1);
+      }
       case 'polynomial': {
-        const x = this.number(f.x, pointer(path, 'x'));
-        return this.items(f, 'coefficients', path).reduceRight((acc, c) => acc * x + c, 0);
+        const xv = this.observableTerm(f.x, pointer(at, 'x'), variables);
+        const c = terms('coefficients');
+        return (x) => {
+          const u = xv(x);
+          return c.reduceRight((acc, g) => acc * u + g(x), 0);
+        };
       }
       case 'generic_function': {
-        if (typeof f.expression !== 'string') throw new HistSerialError('SCHEMA', M.missingKey('expression', path), { path: pointer(path, 'expression') });
-        const at = pointer(path, 'expression');
-        const c = this.expression(f.expression, at);
-        return c.evaluate(c.symbols.map((s) => this.number(s, at)));
+        if (typeof f.expression !== 'string') throw new HistSerialError('SCHEMA', M.missingKey('expression', at), { path: pointer(at, 'expression') });
+        const ePath = pointer(at, 'expression');
+        const c = this.expression(f.expression, ePath);
+        const parts = c.symbols.map((sym) => this.observableTerm(sym, ePath, variables));
+        const values = new Float64Array(parts.length);
+        return (x) => {
+          for (let i = 0; i < parts.length; i++) values[i] = parts[i]!(x);
+          return c.evaluate(values);
+        };
       }
       default:
-        throw new HistSerialError('UNSUPPORTED_OPERATION', M.unknownFunctionType(f.type, pointer(path, 'type')), { path: pointer(path, 'type') });
+        throw new HistSerialError('UNSUPPORTED_OPERATION', M.unknownFunctionType(f.type, pointer(at, 'type')), { path: pointer(at, 'type') });
     }
   }
 }
