@@ -142,6 +142,31 @@ export function cholesky(a: ArrayLike<number>, n: number): Float64Array | null {
   return L;
 }
 
+/** y = L⁻¹ b for a lower-triangular `L` (forward substitution), into `out` (which may be `b`). */
+export function forwardSubstitute(L: Float64Array, n: number, b: ArrayLike<number>, out: Float64Array = new Float64Array(n)): Float64Array {
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= L[i * n + k]! * out[k]!;
+    out[i] = s / L[i * n + i]!;
+  }
+  return out;
+}
+
+/** bᵀ A⁻¹ b = |L⁻¹ b|² given the Cholesky factor `L` of `A`; `scratch` (length n) receives L⁻¹ b. */
+export function choleskyQuadraticForm(L: Float64Array, n: number, b: ArrayLike<number>, scratch: Float64Array = new Float64Array(n)): number {
+  forwardSubstitute(L, n, b, scratch);
+  let q = 0;
+  for (let i = 0; i < n; i++) q += scratch[i]! * scratch[i]!;
+  return q;
+}
+
+/** ln det A = 2 Σ ln Lᵢᵢ given the Cholesky factor `L` of `A`. */
+export function choleskyLogDet(L: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += 2 * Math.log(L[i * n + i]!);
+  return s;
+}
+
 /**
  * Solve `A x = b` given the Cholesky factor `L` of `A` ({@link cholesky}).
  *
@@ -151,12 +176,7 @@ export function cholesky(a: ArrayLike<number>, n: number): Float64Array | null {
  * ```
  */
 export function choleskySolve(L: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
-  const x = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= L[i * n + k]! * x[k]!;
-    x[i] = s / L[i * n + i]!;
-  }
+  const x = forwardSubstitute(L, n, b);
   for (let i = n - 1; i >= 0; i--) {
     let s = x[i]!;
     for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * x[k]!;

@@ -10,7 +10,7 @@ import { buildLineShape, LINESHAPE_DIST } from './extensions.js';
 import { integrate, QUADRATURE_REL_TOL } from './quadrature.js';
 import gammainc from '@stdlib/math-base-special-gammainc';
 import gammaln from '@stdlib/math-base-special-gammaln';
-import { cholesky } from '../../../fit/linalg.js';
+import { cholesky, choleskyLogDet, choleskyQuadraticForm } from '../../../fit/linalg.js';
 import { gaussIntegral, generalizedNormalPrimitive, powerExpIntegral } from './special.js';
 
 /** A normalised density over the named observables. */
@@ -378,21 +378,12 @@ function multivariateNormal(d: Json, ctx: BuildContext, path: string): EvalDistr
   rows.forEach((r, i) => (r as unknown[]).forEach((c, j) => (cov[i * k + j] = resolve(ctx, c, pointer(path, 'covariances', i, j)))));
   const L = cholesky(cov, k);
   if (!L) throw new HistSerialError('BAD_MODEL', M.mvnNotPositive(path), { path: pointer(path, 'covariances') });
-  let logDet = 0;
-  for (let i = 0; i < k; i++) logDet += 2 * Math.log(L[i * k + i]!);
-  const logNorm = -0.5 * (k * Math.log(2 * Math.PI) + logDet);
+  const logNorm = -0.5 * (k * Math.log(2 * Math.PI) + choleskyLogDet(L, k));
   const { observables, slot } = variates(xs, path);
-  const y = new Float64Array(k);
+  const r = new Float64Array(k);
   const density = (values: readonly number[]) => {
-    let q = 0;
-    for (let i = 0; i < k; i++) {
-      const xi = slot[i]! < 0 ? (xs[i] as number) : values[slot[i]!]!;
-      let s = xi - mean[i]!;
-      for (let j = 0; j < i; j++) s -= L[i * k + j]! * y[j]!;
-      y[i] = s / L[i * k + i]!;
-      q += y[i]! * y[i]!;
-    }
-    return Math.exp(logNorm - 0.5 * q);
+    for (let i = 0; i < k; i++) r[i] = (slot[i]! < 0 ? (xs[i] as number) : values[slot[i]!]!) - mean[i]!;
+    return Math.exp(logNorm - 0.5 * choleskyQuadraticForm(L, k, r, r));
   };
   return { name: String(d.name), type: 'multivariate_normal_dist', observables, density, densities: pointwise(density) };
 }

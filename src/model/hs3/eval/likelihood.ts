@@ -16,7 +16,7 @@ import { HistSerialError, pointer } from '../../../errors.js';
 import { HS3_EVAL_MESSAGES as M } from '../../../messages.js';
 import type { AsimovCapable } from '../../../fit/infer.js';
 import type { Objective } from '../../../fit/objective.js';
-import { cholesky } from '../../../fit/linalg.js';
+import { cholesky, choleskyLogDet, choleskyQuadraticForm } from '../../../fit/linalg.js';
 import { binProbabilities, type EvalDistribution } from './distributions.js';
 import { asArray, Hs3Scope, indexHs3, type Hs3Index } from './scope.js';
 
@@ -88,23 +88,11 @@ function gaussianBins(ds: Json, dsPath: string, n: number): GaussianBins | undef
   }
   const L = cholesky(C, n);
   if (!L) throw new HistSerialError('BAD_MODEL', M.mvnNotPositive(at), { path: at });
-  let logDet = n * Math.log(2 * Math.PI);
-  for (let i = 0; i < n; i++) logDet += 2 * Math.log(L[i * n + i]!);
-  return { L, logDet };
+  return { L, logDet: n * Math.log(2 * Math.PI) + choleskyLogDet(L, n) };
 }
 
-/** (r ᵀ C⁻¹ r) + ln det(2πC) with C = L Lᵀ. */
-function gaussianTerm(g: GaussianBins, r: Float64Array): number {
-  const n = r.length;
-  let q = 0;
-  for (let i = 0; i < n; i++) {
-    let v = r[i]!;
-    for (let j = 0; j < i; j++) v -= g.L[i * n + j]! * r[j]!;
-    r[i] = v / g.L[i * n + i]!;
-    q += r[i]! * r[i]!;
-  }
-  return q + g.logDet;
-}
+/** (r ᵀ C⁻¹ r) + ln det(2πC) with C = L Lᵀ (`r` is overwritten). */
+const gaussianTerm = (g: GaussianBins, r: Float64Array): number => choleskyQuadraticForm(g.L, r.length, r, r) + g.logDet;
 
 /** ln n! (ln Γ(n + 1), also for non-integer counts). */
 const lnFactorial = (n: number): number => gammaln(n + 1);
