@@ -10,6 +10,7 @@ import { HistSerialError, ValidationError } from '../../errors.js';
 import { histFactoryFromJson, type HistFactoryModel } from '../../fit/histfactory/index.js';
 import { createHs3Likelihood, type Hs3Likelihood } from '../../model/hs3/eval/index.js';
 import { checkHS3 } from '../../model/hs3/check.js';
+import { asArray } from '../../model/hs3/eval/scope.js';
 import { HS3_EVAL_MESSAGES, MESSAGES } from '../../messages.js';
 import type { CliContext } from '../context.js';
 import { checkInput } from '../stdio.js';
@@ -40,13 +41,13 @@ export const selectionOptions = (): Option[] => [
 
 /** The distributions of the likelihood an HS3 selection picks, by type. */
 function likelihoodTypes(doc: Json, sel: ModelSelection, analysis: string | undefined): string[] {
-  const analyses = Array.isArray(doc.analyses) ? (doc.analyses as Json[]) : [];
-  const likelihoods = Array.isArray(doc.likelihoods) ? (doc.likelihoods as Json[]) : [];
-  const dists = Array.isArray(doc.distributions) ? (doc.distributions as Json[]) : [];
+  const analyses = asArray(doc.analyses);
+  const likelihoods = asArray(doc.likelihoods);
   const a = analysis === undefined ? analyses[0] : analyses.find((x) => x.name === analysis);
   const name = sel.likelihood ?? a?.likelihood;
   const lh = name === undefined ? likelihoods[0] : likelihoods.find((l) => l.name === name);
   const names = Array.isArray(lh?.distributions) ? (lh.distributions as unknown[]) : [];
+  const dists = asArray(doc.distributions);
   return names.map((n) => String(dists.find((d) => d.name === n)?.type));
 }
 

@@ -294,12 +294,12 @@ interface ScanCliOptions extends ModelSelection {
   format: FitOutputFormat;
 }
 
+/** `LO:HI` (or `LO,HI`) with LO < HI: the `--range` of `fit scan` and `fit hist`. */
 const rangeArgument = (v: string): [number, number] => {
-  const m = /^\s*(-?[\d.eE+-]+)\s*:\s*(-?[\d.eE+-]+)\s*$/.exec(v);
-  const lo = Number(m?.[1]);
-  const hi = Number(m?.[2]);
-  if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) throw new InvalidArgumentError(`--range must be LO:HI with LO < HI, got ${JSON.stringify(v)}`);
-  return [lo, hi];
+  const m = /^\s*([^:,]+)[:,]([^:,]+)\s*$/.exec(v);
+  const r = m ? [Number(m[1]), Number(m[2])] : [];
+  if (r.length !== 2 || !r.every(Number.isFinite) || !(r[0]! < r[1]!)) throw new InvalidArgumentError(`expected LO:HI with LO < HI, got ${JSON.stringify(v)}`);
+  return r as [number, number];
 };
 
 const pointCount = (v: string): number => {
@@ -448,12 +448,7 @@ function histCommand(ctx: CliContext): Command {
     )
     .option('--chi2', 'minimise a chi-square instead of the Poisson likelihood')
     .addOption(new Option('--chi2-errors <kind>', 'chi-square bin errors: storage variances (default for weighted storage), neyman (sqrt n, empty bins left out), pearson (sqrt of the fit)').choices(['variances', 'neyman', 'pearson']))
-    .option('--range <lo:hi>', 'fit only the bins inside [lo, hi]', (v: string) => {
-      const m = /^\s*([^:,]+)[:,]([^:,]+)\s*$/.exec(v);
-      const r = m ? [Number(m[1]), Number(m[2])] : [];
-      if (r.length !== 2 || !r.every(Number.isFinite) || !(r[0]! < r[1]!)) throw new InvalidArgumentError(`expected LO:HI with LO < HI, got ${JSON.stringify(v)}`);
-      return r as [number, number];
-    })
+    .option('--range <lo:hi>', 'fit only the bins inside [lo, hi]', rangeArgument)
     .option('--fix <name[=value]>', 'hold a parameter constant, at VALUE or its starting value (repeatable)', collect(true), {})
     .option('--init <name=value>', 'starting value of a parameter (repeatable)', collect(false), {})
     .option('--constrain <name=mean,sigma>', 'Gaussian constraint ((value - MEAN)/SIGMA)^2 added to -2 ln L, e.g. on a resolution (repeatable); the parameter starts at MEAN', constraintSetting, {})
@@ -495,7 +490,7 @@ function histCommand(ctx: CliContext): Command {
         for (const [k, v] of Object.entries(opts.fix)) args.push('--fix', v === true ? k : `${k}=${v}`);
         for (const [k, v] of Object.entries(opts.init)) args.push('--init', `${k}=${v}`);
         for (const [k, c] of Object.entries(opts.constrain)) args.push('--constrain', `${k}=${c.mean},${c.sigma}`);
-        const command = [...args, '-o', opts.output].map((a) => (/^[\w./:=@+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+        const command = [...args, '-o', opts.output].map(shellWord).join(' ');
         const result = histFitToFitResult(fit, { histogram: name, ...(file === STDIO ? {} : { uri: file }), command });
         // a native container (.hsb, .hsj) is a benchmark bundle: the histogram, its fit result and (Poisson fits) the HS3 model; otherwise a fit-result JSON file
         if (/\.(hsb|hsj)$/i.test(opts.output)) {
