@@ -372,6 +372,20 @@ describe('HS3 likelihoods: terms against their formulas', () => {
     expect(codeOf(selfRef)).toBe('BAD_MODEL /functions/0/summands/0');
   });
 
+  it('non-objects in lists keep their positions: paths and data columns are those of the document', () => {
+    const doc = {
+      distributions: [null, { name: 'g', type: 'gaussian_dist', x: 'x', mean: 0, sigma: 1 }],
+      data: [null, { name: 'd', type: 'unbinned', entries: [[9, 0.5]], axes: [null, { name: 'x', min: -5, max: 5 }] }],
+      likelihoods: [{ name: 'L', distributions: ['g'], data: ['d'] }],
+    };
+    const lh = createHs3Likelihood(doc);
+    // the entry's second column is x
+    expect(lh.value(lh.init)).toBeCloseTo(-2 * Math.log(Math.exp(-0.125) / Math.sqrt(2 * Math.PI) / erf(5 / Math.SQRT2)), 12);
+    const missing = structuredClone(doc);
+    missing.data[1]!.axes[1]!.name = 'y';
+    expect(() => createHs3Likelihood(missing)).toThrow('Data set at /data/1/axes has no axis "x"');
+  });
+
   it('unknown types and missing parameters name the type and the path', () => {
     const doc = {
       distributions: [{ name: 'w', type: 'weird_dist', x: 'x' }],

@@ -24,8 +24,11 @@ export interface Hs3Index {
   readonly axes: ReadonlyMap<string, readonly [number, number]>;
 }
 
-/** The objects of a list (anything else in it — null, numbers — is no object to look up, so it is skipped). */
-export const asArray = (v: unknown): Json[] => (Array.isArray(v) ? (v.filter((x) => typeof x === 'object' && x !== null && !Array.isArray(x)) as Json[]) : []);
+/**
+ * The objects of a list, by their position: anything else in it (null, numbers) stands as an empty
+ * object, which has no name to find, so positions (JSON paths, data columns) stay those of the document.
+ */
+export const asArray = (v: unknown): Json[] => (Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Json) : {})) : []);
 
 function byName(list: Json[], key: string): Map<string, Entry> {
   const out = new Map<string, Entry>();
