@@ -258,8 +258,8 @@ export function breakupMomentum(m: number, m1: number, m2: number): number {
   return Math.sqrt((m - s) * (m + s) * (m - d) * (m + d)) / (2 * m);
 }
 
-/** Squared Blatt-Weisskopf barrier factor h_l²(z): 1, 1/(1 + z²), 1/(9 + 3z² + z⁴). */
-function blattWeisskopf2(l: number, z: number): number {
+/** Squared Blatt-Weisskopf barrier factor h_l²(z): 1, 1/(1 + z²), 1/(9 + 3z² + z⁴) for l = 0, 1, 2. */
+export function blattWeisskopf2(l: number, z: number): number {
   const z2 = z * z;
   return l === 0 ? 1 : l === 1 ? 1 / (1 + z2) : 1 / (9 + 3 * z2 + z2 * z2);
 }

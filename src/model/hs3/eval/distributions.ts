@@ -11,6 +11,7 @@ import { integrate, QUADRATURE_REL_TOL } from './quadrature.js';
 import gammainc from '@stdlib/math-base-special-gammainc';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { cholesky, choleskyLogDet, choleskyQuadraticForm } from '../../../fit/linalg.js';
+import { blattWeisskopf2, breakupMomentum } from '../../../fit/lineshapes.js';
 import { gaussIntegral, generalizedNormalPrimitive, powerExpIntegral } from './special.js';
 
 /** A normalised density over the named observables. */
@@ -295,22 +296,15 @@ function lognormal(mu: number, sigma: number): Shape1D {
   };
 }
 
-/** n_l²(z) = z^(2l) h_l²(z) with the standard Blatt-Weisskopf h₀ = 1, h₁² = 1/(1+z²), h₂² = 1/(9+3z²+z⁴). */
-function blattWeisskopf2(l: number, z: number): number {
-  const z2 = z * z;
-  if (l === 0) return 1;
-  if (l === 1) return z2 / (1 + z2);
-  return (z2 * z2) / (9 + 3 * z2 + z2 * z2);
-}
-
 interface Channel { gamma: number; m1: number; m2: number; l: number; R: number }
 
+/** Γᵢ(m) = Γᵢ z^(2l) h_l²(z) 2q/m, z = qR: the channel widths of spec.md 8.6 (standard Blatt-Weisskopf h_l). */
 function breitWigner(mass: number, channels: readonly Channel[]): Shape1D {
   const width = (ch: Channel, m: number) => {
-    const q2 = ((m * m - (ch.m1 + ch.m2) ** 2) * (m * m - (ch.m1 - ch.m2) ** 2)) / (4 * m * m);
-    if (!(q2 > 0)) return 0;
-    const q = Math.sqrt(q2);
-    return ch.gamma * blattWeisskopf2(ch.l, q * ch.R) * ((2 * q) / m);
+    const q = breakupMomentum(m, ch.m1, ch.m2);
+    if (q === 0) return 0;
+    const z = q * ch.R;
+    return ch.gamma * z ** (2 * ch.l) * blattWeisskopf2(ch.l, z) * ((2 * q) / m);
   };
   return {
     shape: (m) => {
