@@ -1,17 +1,13 @@
 /** Closed-form integrals of the HS3 shapes, from @stdlib special functions. */
-import erfc from '@stdlib/math-base-special-erfc';
+import { normalInterval } from '../../../fit/hist/shapes.js';
 import gammainc from '@stdlib/math-base-special-gammainc';
 import gammaln from '@stdlib/math-base-special-gammaln';
 
-const SQRT_HALF_PI = Math.sqrt(Math.PI / 2);
-const SQRT1_2 = Math.SQRT1_2;
+const SQRT_2PI = Math.sqrt(2 * Math.PI);
 
-/** ∫ₜ₁ᵗ² exp(−t²/2) dt, through erfc on the side that keeps precision in the tails. */
+/** ∫ₜ₁ᵗ² exp(−t²/2) dt = √(2π) P(t₁ < Z < t₂), each tail through erfc ({@link normalInterval}). */
 export function gaussIntegral(t1: number, t2: number): number {
-  if (t2 <= t1) return 0;
-  if (t1 >= 0) return SQRT_HALF_PI * (erfc(t1 * SQRT1_2) - erfc(t2 * SQRT1_2));
-  if (t2 <= 0) return SQRT_HALF_PI * (erfc(-t2 * SQRT1_2) - erfc(-t1 * SQRT1_2));
-  return SQRT_HALF_PI * (2 - erfc(t2 * SQRT1_2) - erfc(-t1 * SQRT1_2));
+  return SQRT_2PI * normalInterval(t1, t2);
 }
 
 /** ∫₀ᵗ exp(−|s|^β) ds = sign(t) Γ(1 + 1/β) P(1/β, |t|^β). */
